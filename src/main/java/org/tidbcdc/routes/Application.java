@@ -1,0 +1,28 @@
+package org.tidbcdc.routes;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+import org.apache.camel.main.Main;
+
+/** Starts camel-main; routes, beans and settings come from application.properties and routes/. */
+public final class Application {
+
+    private Application() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Main main = new Main(Application.class);
+        // the default of CDC_INSTANCE_ID: HOSTNAME is not exported by every shell, so ask the OS
+        main.addInitialProperty("cdc.host-name", hostName());
+        main.run(args);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "cdc-routes";
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package org.tidbcdc.routes;
+
+import java.time.Duration;
+import java.util.Properties;
+
+import com.zaxxer.hikari.HikariDataSource;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.spi.Registry;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.SaslConfigs;
+import org.apache.kafka.common.config.SslConfigs;
+import org.tidbcdc.routes.PipelineSettings.Sink;
+import org.tidbcdc.routes.canal.CanalDecoder;
+import org.tidbcdc.routes.consume.DeadLetterTopic;
+import org.tidbcdc.routes.consume.DeadLetters;
+import org.tidbcdc.routes.consume.DeliveryHealthCheck;
+import org.tidbcdc.routes.consume.DeliveryState;
+import org.tidbcdc.routes.consume.OffsetCursor;
+import org.tidbcdc.routes.consume.RecordDecoder;
+import org.tidbcdc.routes.consume.Watermarks;
+import org.tidbcdc.routes.sink.AuditDatabaseHealthCheck;
+import org.tidbcdc.routes.sink.AuditRows;
+import org.tidbcdc.routes.sink.ChangeLog;
+import org.tidbcdc.routes.sink.FileSinkHealthCheck;
+import org.tidbcdc.routes.sink.JsonLinesSink;
+
+/**
+ * Builds the data plane's beans from the settings and binds them under the names the YAML routes use. Invalid
+ * settings throw here, which stops startup before any route consumes.
+ */
+@Configuration
+public class PipelineConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        PipelineSettings settings = new PipelineSettings(
+                property(context, "cdc.sinks"), property(context, "cdc.audit.batch-size"),
+                property(context, "cdc.audit.max-batch-bytes"), property(context, "cdc.max-poll-records"),
+                property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"));
+        Registry registry = context.getRegistry();
+        registry.bind("pipelineSettings", settings);
+
+        DeliveryState delivery = new DeliveryState();
+        Watermarks watermarks = new Watermarks();
+        registry.bind("deliveryState", delivery);
+        registry.bind("watermarks", watermarks);
+        registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
+        registry.bind("recordDecoder", new RecordDecoder(new CanalDecoder(), watermarks));
+        registry.bind("deadLetters", new DeadLetters());
+        registry.bind("deadLetterTopic", new DeadLetterTopic(kafkaAdminProperties(context),
+                property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
+        registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));
+
+        registry.bind("changeLog", new ChangeLog());
+
+        JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
+        if (settings.sinks().contains(Sink.FILE)) {
+            files.repairTornTails();
+            registry.bind("file-sink-health", new FileSinkHealthCheck(files));
+        }
+        registry.bind("jsonLinesSink", files);
+
+        HikariDataSource audit = auditDataSource(context, settings);
+        registry.bind("auditDataSource", audit);
+        registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
+        if (settings.sinks().contains(Sink.AUDIT)) {
+            registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
+        }
+    }
+
+    /**
+     * The pool is created lazily, on the first connection: a database that is down at startup delays the audit sink
+     * (and shows in readiness) but does not stop the process.
+     */
+    private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings) {
+        HikariDataSource ds = new HikariDataSource();
+        ds.setPoolName("audit");
+        ds.setJdbcUrl(property(context, "cdc.audit.jdbc-url"));
+        ds.setUsername(property(context, "cdc.audit.user"));
+        ds.setPassword(property(context, "cdc.audit.password"));
+        ds.setMaximumPoolSize(PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")));
+        ds.setMinimumIdle(1);
+        ds.setInitializationFailTimeout(-1);
+        ds.setConnectionTimeout(3000);
+        ds.setValidationTimeout(2000);
+        ds.setConnectionInitSql("SET time_zone = '+00:00'");
+        // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
+        ds.addDataSourceProperty("rewriteBatchedStatements", "true");
+        ds.addDataSourceProperty("cachePrepStmts", "true");
+        ds.addDataSourceProperty("connectTimeout", "3000");
+        ds.addDataSourceProperty("socketTimeout", "60000");
+        ds.addDataSourceProperty("tcpKeepAlive", "true");
+        ds.addDataSourceProperty("characterEncoding", "UTF-8");
+        ds.addDataSourceProperty("connectionCollation", "utf8mb4_bin");
+        return ds;
+    }
+
+    static Properties kafkaAdminProperties(CamelContext context) {
+        Properties p = new Properties();
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, property(context, "cdc.kafka.bootstrap-servers"));
+        p.put(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, property(context, "cdc.kafka.security-protocol"));
+        putIfSet(p, SaslConfigs.SASL_MECHANISM, property(context, "cdc.kafka.sasl-mechanism"));
+        putIfSet(p, SaslConfigs.SASL_JAAS_CONFIG, property(context, "cdc.kafka.sasl-jaas-config"));
+        putIfSet(p, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, property(context, "cdc.kafka.ssl-truststore-location"));
+        putIfSet(p, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-truststore-password"));
+        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        return p;
+    }
+
+    private static void putIfSet(Properties p, String key, String value) {
+        if (value != null && !value.isBlank()) {
+            p.put(key, value);
+        }
+    }
+
+    static String property(CamelContext context, String key) {
+        return context.resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+}

@@ -1,0 +1,123 @@
+package org.tidbcdc.routes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * The data-plane settings that must be right before the first record is read. Each check fails startup with a message
+ * that names the environment variable an operator sets, because that is what they will search for.
+ */
+public final class PipelineSettings {
+
+    /** The sinks a change can be delivered to; SINKS lists the enabled ones. */
+    public enum Sink {
+        LOG, FILE, AUDIT
+    }
+
+    private final Set<Sink> sinks;
+    private final int auditBatchSize;
+    private final long auditMaxBatchBytes;
+    private final int maxPollRecords;
+    private final Path sinkDir;
+
+    public PipelineSettings(String sinks, String auditBatchSize, String auditMaxBatchBytes, String maxPollRecords,
+                            String sinkDir, String routesDir) {
+        this.sinks = parseSinks(sinks);
+        this.auditBatchSize = positiveInt("AUDIT_BATCH_SIZE", auditBatchSize);
+        this.auditMaxBatchBytes = positiveInt("AUDIT_MAX_BATCH_BYTES", auditMaxBatchBytes);
+        this.maxPollRecords = positiveInt("CDC_MAX_POLL_RECORDS", maxPollRecords);
+        if (sinkDir == null || sinkDir.isBlank()) {
+            throw new IllegalArgumentException("SINK_DIR must not be empty");
+        }
+        this.sinkDir = Path.of(sinkDir).toAbsolutePath().normalize();
+        checkRoutesDir(routesDir);
+    }
+
+    public boolean enabled(String sink) {
+        return sinks.contains(Sink.valueOf(sink.toUpperCase(Locale.ROOT)));
+    }
+
+    public Set<Sink> sinks() {
+        return sinks;
+    }
+
+    public int auditBatchSize() {
+        return auditBatchSize;
+    }
+
+    public long auditMaxBatchBytes() {
+        return auditMaxBatchBytes;
+    }
+
+    public int maxPollRecords() {
+        return maxPollRecords;
+    }
+
+    public Path sinkDir() {
+        return sinkDir;
+    }
+
+    static Set<Sink> parseSinks(String value) {
+        Set<Sink> out = EnumSet.noneOf(Sink.class);
+        List<String> unknown = new ArrayList<>();
+        for (String raw : (value == null ? "" : value).split(",")) {
+            String name = raw.strip();
+            if (name.isEmpty()) {
+                continue;
+            }
+            try {
+                out.add(Sink.valueOf(name.toUpperCase(Locale.ROOT)));
+            } catch (IllegalArgumentException e) {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException("SINKS: unknown sink " + unknown + " in '" + value
+                    + "'; known sinks are " + Arrays.stream(Sink.values())
+                            .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+        }
+        if (out.isEmpty()) {
+            throw new IllegalArgumentException("SINKS: at least one sink is required (log, file, audit), got '"
+                    + value + "'");
+        }
+        return out;
+    }
+
+    static int positiveInt(String name, String value) {
+        int n;
+        try {
+            n = Integer.parseInt(value == null ? "" : value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": '" + value + "' is not a whole number");
+        }
+        if (n < 1) {
+            throw new IllegalArgumentException(name + ": must be at least 1, got " + n);
+        }
+        return n;
+    }
+
+    /** camel-main silently loads nothing from a folder without routes, which would look like a healthy idle consumer. */
+    static void checkRoutesDir(String routesDir) {
+        Path dir = Path.of(routesDir == null ? "" : routesDir);
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("ROUTES_DIR: route folder '" + dir.toAbsolutePath()
+                    + "' does not exist; run from the project root or set ROUTES_DIR");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".camel.yaml"))) {
+                throw new IllegalArgumentException("ROUTES_DIR: route folder '" + dir.toAbsolutePath()
+                        + "' holds no *.camel.yaml file");
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("ROUTES_DIR: cannot read '" + dir.toAbsolutePath() + "': "
+                    + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.tidbcdc.routes.consume;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the dead-letter topic when it is absent, sized so that any record the source topic accepts fits, with
+ * headroom for the error headers. The CDC topic itself is never created here: TiCDC creates it with its partitions.
+ */
+public final class DeadLetterTopic {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterTopic.class);
+    /** Room for the cdc.* headers on top of the largest record the source accepts. */
+    static final int HEADER_HEADROOM = 64 * 1024;
+    static final int MIN_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+    private final Properties adminProperties;
+    private final String sourceTopic;
+    private final String topic;
+    private volatile boolean ready;
+
+    public DeadLetterTopic(Properties adminProperties, String sourceTopic, String topic) {
+        this.adminProperties = adminProperties;
+        this.sourceTopic = sourceTopic;
+        this.topic = topic;
+    }
+
+    /** Idempotent and cheap once the topic is known to exist; a failure is retried by the caller's error handler. */
+    public void ensure() throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        if (ready) {
+            return;
+        }
+        try (Admin admin = Admin.create(adminProperties)) {
+            Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            if (!names.contains(topic)) {
+                int maxBytes = Math.max(MIN_MAX_MESSAGE_BYTES, sourceMaxMessageBytes(admin, names) + HEADER_HEADROOM);
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+                            .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxBytes)))))
+                            .all().get(10, TimeUnit.SECONDS);
+                    LOG.info("Created dead-letter topic {} (max.message.bytes={})", topic, maxBytes);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            ready = true;
+        }
+    }
+
+    private int sourceMaxMessageBytes(Admin admin, Set<String> names) throws ExecutionException,
+            InterruptedException, java.util.concurrent.TimeoutException {
+        if (!names.contains(sourceTopic)) {
+            return 0;
+        }
+        ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, sourceTopic);
+        Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
+        var entry = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+        return entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
+    }
+}

@@ -1,0 +1,75 @@
+package org.tidbcdc.routes.consume;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.tidbcdc.routes.canal.Source;
+
+/**
+ * Turns a record that can never be decoded into its dead-letter message: the original key, value, timestamp and
+ * headers, plus where it came from and why it failed, so it can be inspected and replayed.
+ */
+public final class DeadLetters {
+
+    public static final String ERROR_CLASS = "cdc.error.class";
+    public static final String ERROR_MESSAGE = "cdc.error.message";
+    public static final String SOURCE_TOPIC = "cdc.source.topic";
+    public static final String SOURCE_PARTITION = "cdc.source.partition";
+    public static final String SOURCE_OFFSET = "cdc.source.offset";
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
+    private static final int MAX_MESSAGE_CHARS = 2000;
+
+    /** Rewrites the failed child exchange into the message sent to the dead-letter topic. */
+    public void prepare(Exchange failed) {
+        Exchange record = failed.getMessage().getBody(Exchange.class);
+        Message original = record.getMessage();
+        Throwable error = failed.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Source source = RecordDecoder.sourceOf(original);
+
+        Message out = failed.getMessage();
+        out.getHeaders().clear();
+        Headers headers = original.getHeader(KafkaConstants.HEADERS, Headers.class);
+        if (headers != null) {
+            for (Header h : headers) {
+                out.setHeader(h.key(), h.value());
+            }
+        }
+        Object key = original.getHeader(KafkaConstants.KEY);
+        if (key != null) {
+            out.setHeader(KafkaConstants.KEY, key);
+        }
+        Long timestamp = original.getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        if (timestamp != null && timestamp >= 0) {
+            out.setHeader(KafkaConstants.OVERRIDE_TIMESTAMP, timestamp);
+        }
+        String errorClass = error == null ? "unknown" : error.getClass().getName();
+        String errorMessage = error == null ? "" : truncate(String.valueOf(error.getMessage()));
+        out.setHeader(ERROR_CLASS, bytes(errorClass));
+        out.setHeader(ERROR_MESSAGE, bytes(errorMessage));
+        out.setHeader(SOURCE_TOPIC, bytes(source.topic()));
+        out.setHeader(SOURCE_PARTITION, bytes(String.valueOf(source.partition())));
+        out.setHeader(SOURCE_OFFSET, bytes(String.valueOf(source.offset())));
+        out.setBody(original.getBody(byte[].class));
+        KafkaBatch batch = failed.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
+        if (batch != null) {
+            batch.countDeadLetter();
+        }
+        LOG.warn("Dead-lettered {}-{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), errorClass,
+                errorMessage);
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String truncate(String s) {
+        return s.length() <= MAX_MESSAGE_CHARS ? s : s.substring(0, MAX_MESSAGE_CHARS) + "…";
+    }
+}

@@ -1,0 +1,77 @@
+package org.tidbcdc.routes.consume;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.tidbcdc.routes.canal.ChangeEvent;
+import org.tidbcdc.routes.canal.DecodedRecord;
+
+/**
+ * One poll batch in flight: the offsets it spans per partition, the consumer that polled it, and the changes decoded
+ * from it. It lives on the batch exchange; only the consumer thread touches it.
+ */
+public final class KafkaBatch {
+
+    private final Consumer<?, ?> consumer;
+    private final Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+    private final List<ChangeEvent> events = new ArrayList<>();
+    private int records;
+    private int watermarks;
+    private int deadLettered;
+
+    KafkaBatch(Consumer<?, ?> consumer) {
+        this.consumer = consumer;
+    }
+
+    void include(TopicPartition tp, long offset) {
+        long[] r = ranges.get(tp);
+        if (r == null) {
+            ranges.put(tp, new long[] {offset, offset});
+        } else {
+            r[0] = Math.min(r[0], offset);
+            r[1] = Math.max(r[1], offset);
+        }
+        records++;
+    }
+
+    void add(DecodedRecord decoded) {
+        events.addAll(decoded.events());
+        if (decoded.isWatermark()) {
+            watermarks++;
+        }
+    }
+
+    void countDeadLetter() {
+        deadLettered++;
+    }
+
+    Consumer<?, ?> consumer() {
+        return consumer;
+    }
+
+    /** First and last offset per partition, as {@code [first, last]}. */
+    Map<TopicPartition, long[]> ranges() {
+        return Collections.unmodifiableMap(ranges);
+    }
+
+    public List<ChangeEvent> events() {
+        return events;
+    }
+
+    public int records() {
+        return records;
+    }
+
+    public int watermarks() {
+        return watermarks;
+    }
+
+    public int deadLettered() {
+        return deadLettered;
+    }
+}

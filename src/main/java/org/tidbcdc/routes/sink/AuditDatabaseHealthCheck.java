@@ -1,0 +1,39 @@
+package org.tidbcdc.routes.sink;
+
+import java.sql.Connection;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Readiness: the audit database answers within a few seconds. */
+public final class AuditDatabaseHealthCheck extends AbstractHealthCheck {
+
+    private static final int VALID_TIMEOUT_SECONDS = 2;
+    private final DataSource dataSource;
+
+    public AuditDatabaseHealthCheck(DataSource dataSource) {
+        super("cdc", "audit-database");
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try (Connection c = dataSource.getConnection()) {
+            if (c.isValid(VALID_TIMEOUT_SECONDS)) {
+                builder.up();
+            } else {
+                builder.message("audit database connection is not valid").down();
+            }
+        } catch (Exception e) {
+            builder.message("audit database unreachable: " + e.getMessage()).error(e).down();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.tidbcdc.routes.sink;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/** Finds where the last complete line of a JSON Lines file ends. */
+final class TornTail {
+
+    private static final int CHUNK = 64 * 1024;
+
+    private TornTail() {
+    }
+
+    /** The length to cut the file to, or -1 when it already ends with a newline (or is empty). */
+    static long cleanLength(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0 || byteAt(ch, size - 1) == '\n') {
+                return -1;
+            }
+            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
+            long end = size;
+            while (end > 0) {
+                long start = Math.max(0, end - CHUNK);
+                buf.clear().limit((int) (end - start));
+                while (buf.hasRemaining() && ch.read(buf, start + buf.position()) >= 0) {
+                    // read the whole chunk
+                }
+                for (int i = buf.position() - 1; i >= 0; i--) {
+                    if (buf.get(i) == '\n') {
+                        return start + i + 1;
+                    }
+                }
+                end = start;
+            }
+            return 0;
+        }
+    }
+
+    private static byte byteAt(FileChannel ch, long position) throws IOException {
+        ByteBuffer one = ByteBuffer.allocate(1);
+        ch.read(one, position);
+        return one.get(0);
+    }
+}

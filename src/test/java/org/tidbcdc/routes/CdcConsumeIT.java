@@ -1,0 +1,280 @@
+package org.tidbcdc.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.testsupport.Fixtures;
+import org.tidbcdc.routes.testsupport.KafkaBroker;
+import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.RoutesApp;
+
+/** The change stream on real parts: a KRaft broker, MariaDB, the file system and the real routes. */
+class CdcConsumeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    static KafkaBroker kafka;
+    static MariaDbServer db;
+
+    @TempDir
+    Path sinkDir;
+    String topic;
+    String dlq;
+
+    @BeforeAll
+    static void startParts() {
+        kafka = KafkaBroker.start();
+        db = MariaDbServer.start();
+        db.applyDbScripts();
+    }
+
+    @AfterAll
+    static void stopParts() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void freshTopic() {
+        topic = "cdc-" + UUID.randomUUID();
+        dlq = topic + "-dlq";
+        kafka.createTopic(topic, 3);
+        // event keys are global (a replay on any topic is the same change): each test starts from an empty table
+        db.executeScript("truncate table cdc_audit.change_event;");
+    }
+
+    RoutesApp app(Map<String, String> extra) {
+        Map<String, String> s = new HashMap<>();
+        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
+        s.put("cdc.topic", topic);
+        s.put("cdc.dlq-topic", dlq);
+        s.put("cdc.group-id", "g-" + topic);
+        s.put("cdc.instance-id", "i-" + topic);
+        s.put("cdc.sink-dir", sinkDir.toString());
+        s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
+        s.put("cdc.audit.user", "root");
+        s.put("cdc.retry.delay-ms", "100");
+        s.put("cdc.retry.max-delay-ms", "500");
+        s.put("cdc.retry.max-redeliveries", "2");
+        s.put("camel.main.routes-include-pattern",
+                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+        s.putAll(extra);
+        return RoutesApp.start(s);
+    }
+
+    long auditRows() {
+        return db.queryLong("select count(*) from cdc_audit.change_event");
+    }
+
+    long distinctAuditKeys() {
+        return db.queryLong("select count(distinct event_key) from cdc_audit.change_event");
+    }
+
+    List<JsonNode> sinkLines() throws IOException {
+        List<JsonNode> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(sinkDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).sorted().toList()) {
+                for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+                    out.add(JSON.readTree(line));
+                }
+            }
+        }
+        return out;
+    }
+
+    void sendFixtures() {
+        for (String f : Fixtures.ALL) {
+            // DDL goes to partition 0 only, as TiCDC sends it; rows spread over the partitions
+            int partition = f.contains("ddl") ? 0 : Math.abs(f.hashCode()) % 3;
+            kafka.send(topic, partition, Fixtures.compact(f));
+        }
+    }
+
+    /** Rows in the fixtures; 02, 09 and 10 are one change (same commitTs and key) sent three ways. */
+    static final int FIXTURE_CHANGES = 14;
+    static final int FIXTURE_DISTINCT_CHANGES = 12;
+
+    @Test
+    void everyFixtureKindLandsInTheFileSinkAndTheAuditTable() throws Exception {
+        try (RoutesApp app = app(Map.of())) {
+            sendFixtures();
+            await().atMost(WAIT).until(() -> auditRows() == FIXTURE_DISTINCT_CHANGES);
+            await().atMost(WAIT).until(() -> sinkLines().size() == FIXTURE_CHANGES);
+        }
+        assertThat(Files.readAllLines(sinkDir.resolve("test/_database/2021-12-16.jsonl"))).hasSize(1);
+        assertThat(Files.exists(sinkDir.resolve("test/employee/2022-11-10.jsonl"))).isTrue();
+
+        Map<String, JsonNode> byKey = new HashMap<>();
+        for (JsonNode line : sinkLines()) {
+            assertThat(line.get("v").asInt()).isEqualTo(1);
+            assertThat(line.get("source").get("topic").asText()).isEqualTo(topic);
+            byKey.put(line.get("eventKey").asText(), line);
+        }
+        assertThat(byKey).hasSize(FIXTURE_DISTINCT_CHANGES);
+
+        List<List<String>> ddl = db.query("select op, ddl_type, source_db, source_table, commit_ts, ddl_sql "
+                + "from cdc_audit.change_event where kafka_topic = '" + topic + "' and ddl_type = 'QUERY'");
+        assertThat(ddl).containsExactly(List.of("DDL", "QUERY", "test", "", "429918007904436226",
+                "drop database if exists test"));
+
+        List<List<String>> update = db.query("select after_image, before_image, commit_time from cdc_audit.change_event"
+                + " where kafka_topic = '" + topic + "' and op = 'UPDATE' and source_table = 'tp_int'");
+        assertThat(update).hasSize(1);
+        assertThat(JSON.readTree(update.get(0).get(0)).get("c_int").asLong()).isZero();
+        assertThat(JSON.readTree(update.get(0).get(1)).get("c_int").asLong()).isEqualTo(2147483647L);
+        assertThat(update.get(0).get(2)).startsWith("2025-01-01 00:00:00.123");
+
+        // the file sink and the audit table carry the same JSON images
+        String key = db.query("select event_key, after_image from cdc_audit.change_event where kafka_topic = '" + topic
+                + "' and source_table = 't'").get(0).get(0);
+        String auditAfter = db.query("select after_image from cdc_audit.change_event where event_key = '" + key + "'")
+                .get(0).get(0);
+        assertThat(byKey.get(key).get("after")).isEqualTo(JSON.readTree(auditAfter));
+    }
+
+    @Test
+    void malformedRecordsGoToTheDeadLetterTopicWithTheirOriginAndLaterRecordsStillFlow() throws Exception {
+        try (RoutesApp app = app(Map.of())) {
+            long bad1 = kafka.send(topic, 1, "k1".getBytes(StandardCharsets.UTF_8),
+                    "{\"id\":0,\"database\":\"x\"".getBytes(StandardCharsets.UTF_8),
+                    new RecordHeader("trace", "abc".getBytes(StandardCharsets.UTF_8)));
+            long bad2 = kafka.send(topic, 1, null, null);
+            kafka.send(topic, 1, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+
+            await().atMost(WAIT).until(() -> auditRows() == 1);
+            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(dlq, 2, WAIT);
+            assertThat(dead).hasSize(2);
+            ConsumerRecord<byte[], byte[]> first = dead.get(0);
+            assertThat(new String(first.key(), StandardCharsets.UTF_8)).isEqualTo("k1");
+            assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":0,\"database\":\"x\"");
+            assertThat(header(first, "trace")).isEqualTo("abc");
+            assertThat(header(first, "cdc.source.topic")).isEqualTo(topic);
+            assertThat(header(first, "cdc.source.partition")).isEqualTo("1");
+            assertThat(header(first, "cdc.source.offset")).isEqualTo(String.valueOf(bad1));
+            assertThat(header(first, "cdc.error.class")).isEqualTo("org.tidbcdc.routes.canal.CanalFormatException");
+            assertThat(header(first, "cdc.error.message")).isNotBlank();
+            assertThat(dead.get(1).value()).isNull();
+            assertThat(header(dead.get(1), "cdc.source.offset")).isEqualTo(String.valueOf(bad2));
+            // the dead-lettered records are committed too
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 1) == bad2 + 2);
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String key) {
+        var h = r.headers().lastHeader(key);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void replayingRecordsThatCarryCommitTsAddsNoAuditRows() throws Exception {
+        List<String> withCommitTs = Fixtures.ALL.stream()
+                .filter(f -> Fixtures.tree(f).path("_tidb").has("commitTs")).toList();
+        try (RoutesApp app = app(Map.of())) {
+            withCommitTs.forEach(f -> kafka.send(topic, 0, Fixtures.compact(f)));
+            long distinct = withCommitTs.size() - 2;
+            await().atMost(WAIT).until(() -> auditRows() == distinct);
+            // TiCDC re-sends after a changefeed restart: the same changes at higher offsets, on other partitions
+            withCommitTs.forEach(f -> kafka.send(topic, 2, Fixtures.compact(f)));
+            withCommitTs.forEach(f -> kafka.send(topic, 0, Fixtures.compact(f)));
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 0) == 2L * withCommitTs.size()
+                    && kafka.committedOffset("g-" + topic, topic, 2) == withCommitTs.size());
+        }
+        assertThat(auditRows()).isEqualTo(withCommitTs.size() - 2);
+    }
+
+    @Test
+    void stoppingMidStreamAndStartingAgainLosesNothingAndDuplicatesNoAuditRow() {
+        int total = 3000;
+        RoutesApp first = app(Map.of("cdc.max-poll-records", "100"));
+        sendRows(0, total);
+        await().atMost(WAIT).until(() -> auditRows() > 0);
+        first.close();
+        long afterStop = auditRows();
+        try (RoutesApp second = app(Map.of("cdc.max-poll-records", "100"))) {
+            await().atMost(WAIT).until(() -> auditRows() == total);
+        }
+        assertThat(afterStop).isLessThanOrEqualTo(total);
+        assertThat(distinctAuditKeys()).isEqualTo(total);
+    }
+
+    @Test
+    void aDatabaseOutageMidStreamDelaysChangesButLosesNone() {
+        int total = 600;
+        try (RoutesApp app = app(Map.of("cdc.max-poll-records", "50"))) {
+            sendRows(0, total / 2);
+            await().atMost(WAIT).until(() -> auditRows() == total / 2);
+            db.stop();
+            try {
+                sendRows(total / 2, total);
+                await().atMost(WAIT).until(() -> app.context().getRegistry()
+                        .lookupByNameAndType("deliveryState", org.tidbcdc.routes.consume.DeliveryState.class)
+                        .stalledBecause() != null);
+            } finally {
+                db.startAgain();
+            }
+            await().atMost(WAIT).until(() -> auditRows() == total);
+        }
+        assertThat(distinctAuditKeys()).isEqualTo(total);
+    }
+
+    @Test
+    void aHostileTableNameStaysInsideTheSinkFolder() throws Exception {
+        ObjectNode msg = (ObjectNode) Fixtures.tree("02-docs-insert-tp_int-with-tidb-extension.json");
+        msg.put("database", "../../..");
+        msg.put("table", "../../../../tmp/evil");
+        try (RoutesApp app = app(Map.of())) {
+            kafka.send(topic, 0, JSON.writeValueAsString(msg));
+            await().atMost(WAIT).until(() -> auditRows() == 1);
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(sinkDir)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).hasSize(1);
+        assertThat(files.get(0).normalize().startsWith(sinkDir)).isTrue();
+        assertThat(sinkLines().get(0).get("table").asText()).isEqualTo("../../../../tmp/evil");
+        assertThat(Files.exists(Path.of("/tmp/evil"))).isFalse();
+    }
+
+    /** Inserts of app_db.load rows id in [from, to), one record each, with a commitTs, spread over 3 partitions. */
+    void sendRows(int from, int to) {
+        List<org.apache.kafka.clients.producer.ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (int id = from; id < to; id++) {
+            String v = "{\"id\":0,\"database\":\"app_db\",\"table\":\"load\",\"pkNames\":[\"id\"],\"isDdl\":false,"
+                    + "\"type\":\"INSERT\",\"es\":1735689600000,\"ts\":1735689600001,\"sql\":\"\","
+                    + "\"sqlType\":{\"id\":4,\"v\":12},\"mysqlType\":{\"id\":\"int\",\"v\":\"varchar\"},\"old\":null,"
+                    + "\"data\":[{\"id\":\"" + id + "\",\"v\":\"row " + id + "\"}],"
+                    + "\"_tidb\":{\"commitTs\":" + (455000614534643715L + id) + "}}";
+            records.add(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, id % 3, null,
+                    v.getBytes(StandardCharsets.UTF_8)));
+        }
+        kafka.sendAll(records);
+    }
+}

@@ -1,0 +1,101 @@
+package org.tidbcdc.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.testsupport.RoutesApp;
+
+/** What an operator sees at startup: bad settings stop it with the setting's name; routes load from the folder. */
+class StartupIT {
+
+    @TempDir
+    Path dir;
+
+    Map<String, String> settings(Path routesDir) {
+        Map<String, String> s = new HashMap<>();
+        s.put("cdc.routes-dir", routesDir.toString());
+        s.put("cdc.sink-dir", dir.resolve("sink").toString());
+        // nothing listens here: the consumer simply waits, which these tests do not need
+        s.put("cdc.kafka.bootstrap-servers", "127.0.0.1:1");
+        return s;
+    }
+
+    Path routesWith(String name, String yaml) throws Exception {
+        Path routes = Files.createDirectories(dir.resolve("routes"));
+        Files.writeString(routes.resolve(name), yaml);
+        return routes;
+    }
+
+    static final String TIMER_ROUTE = """
+            - route:
+                id: tick
+                description: test route
+                from:
+                  uri: timer:tick
+                  parameters:
+                    period: "60000"
+                  steps:
+                    - log: tick
+            """;
+
+    @Test
+    void anUnknownSinkStopsStartupWithAMessageNamingSinks() throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        s.put("cdc.sinks", "log,s3");
+        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining("SINKS: unknown sink [s3]");
+    }
+
+    @Test
+    void aMissingRoutesFolderStopsStartupWithAMessageNamingIt() {
+        Map<String, String> s = settings(dir.resolve("missing"));
+        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(dir.resolve("missing").toString());
+    }
+
+    @Test
+    void aRoutesFolderWithoutYamlRoutesStopsStartupNamingRoutesDir() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> RoutesApp.start(settings(empty))).hasStackTraceContaining("ROUTES_DIR")
+                .hasStackTraceContaining("no *.camel.yaml");
+    }
+
+    @Test
+    void aBrokenYamlFileStopsStartupWithAMessageNamingTheFile() throws Exception {
+        Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
+        Files.writeString(routes.resolve("broken.camel.yaml"), "- route:\n    id: x\n  from: [\n");
+        assertThatThrownBy(() -> RoutesApp.start(settings(routes))).hasStackTraceContaining("broken.camel.yaml");
+    }
+
+    @Test
+    void yamlRoutesAreLoadedFromTheFolderOnTheFileSystem() throws Exception {
+        try (RoutesApp app = RoutesApp.start(settings(routesWith("a.camel.yaml", TIMER_ROUTE)))) {
+            assertThat(app.context().getRoute("tick")).isNotNull();
+        }
+    }
+
+    @Test
+    void withReloadOnAYamlEditAppliesWhileRunning() throws Exception {
+        Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
+        Map<String, String> s = settings(routes);
+        s.put("camel.main.routes-reload-enabled", "true");
+        try (RoutesApp app = RoutesApp.start(s)) {
+            assertThat(app.context().getRoute("tick")).isNotNull();
+            Files.writeString(routes.resolve("b.camel.yaml"), TIMER_ROUTE.replace("tick", "tock"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.context().getRoute("tock") != null
+                    && app.context().getRouteController().getRouteStatus("tock") == ServiceStatus.Started);
+            // a broken edit does not take the running routes down
+            Files.writeString(routes.resolve("b.camel.yaml"), "- route: [\n");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                    .until(() -> app.context().getRouteController().getRouteStatus("tick") == ServiceStatus.Started);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.tidbcdc.routes.testsupport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real {@code routes.jar} as its own process, configured through environment variables exactly as an operator
+ * does, so that a SIGKILL is a real kill and memory is the process's own.
+ */
+public final class RoutesProcess implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Process process;
+    private final int managementPort;
+    private final Path log;
+    private final long startedNanos;
+
+    private RoutesProcess(Process process, int managementPort, Path log, long startedNanos) {
+        this.process = process;
+        this.managementPort = managementPort;
+        this.log = log;
+        this.startedNanos = startedNanos;
+    }
+
+    /** The jar the failsafe run built; {@code -Droutes.jar=…} overrides it. */
+    public static Path jar() {
+        Path jar = Path.of(System.getProperty("routes.jar", "target/routes.jar"));
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar + " is missing: run `mvn package` first");
+        }
+        return jar;
+    }
+
+    /**
+     * Starts {@code java -jar routes.jar} in the project root with the given environment (on top of a few test
+     * defaults) and JVM options; its output goes to {@code log}.
+     */
+    public static RoutesProcess start(Map<String, String> env, List<String> jvmOptions, Path log) {
+        int port = RoutesApp.freePort();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-jar");
+        cmd.add(jar().toAbsolutePath().toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        Map<String, String> e = pb.environment();
+        e.put("MANAGEMENT_PORT", String.valueOf(port));
+        e.put("CHANGEFEED_ENABLED", "false");
+        e.putAll(env);
+        try {
+            long t0 = System.nanoTime();
+            return new RoutesProcess(pb.start(), port, log, t0);
+        } catch (IOException ex) {
+            throw new IllegalStateException("cannot start routes.jar", ex);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public long startedNanos() {
+        return startedNanos;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    /** GET on the management port; the status code, or -1 when nothing answers. */
+    public int status(String path) {
+        try {
+            HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                    + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+            return r.statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    public String body(String path) {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /** SIGKILL: no shutdown hook, no flush, no commit. */
+    public void kill() {
+        process.destroyForcibly();
+        waitFor(Duration.ofSeconds(30));
+    }
+
+    /** SIGTERM: camel-main's graceful shutdown. Returns whether the process exited within the timeout. */
+    public boolean terminate(Duration timeout) {
+        process.destroy();
+        return waitFor(timeout);
+    }
+
+    public boolean waitFor(Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Peak resident set size (VmHWM) in bytes, from /proc; -1 where /proc is not there. */
+    public long peakRssBytes() {
+        return procStatus("VmHWM:");
+    }
+
+    public long rssBytes() {
+        return procStatus("VmRSS:");
+    }
+
+    private long procStatus(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(process.pid()), "status"))) {
+                if (line.startsWith(key)) {
+                    return Long.parseLong(line.substring(key.length()).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroyForcibly();
+            waitFor(Duration.ofSeconds(30));
+        }
+    }
+}

@@ -99,6 +99,7 @@ public final class ChangeEvent {
         return changedColumns;
     }
 
+    /** The DDL statement as TiCDC sent it (normalized by TiCDC, not the upstream text); null for row changes. */
     public String sql() {
         return sql;
     }

@@ -42,11 +42,15 @@ public final class CanalDecoder {
         if (value == null) {
             throw new CanalFormatException("record value is null");
         }
+        int invalid = Utf8.firstInvalid(value);
+        if (invalid >= 0) {
+            throw new CanalFormatException("record value is not valid UTF-8 (at byte " + invalid + ")");
+        }
         JsonNode root;
         try {
             root = CanalJson.MAPPER.readTree(value);
         } catch (JsonProcessingException e) {
-            // truncation, bad UTF-8 and excess nesting all land here
+            // truncation and excess nesting land here
             String at = e.getLocation() == null ? "" : " (at byte " + e.getLocation().getByteOffset() + ")";
             throw new CanalFormatException("record value is not valid JSON: " + e.getOriginalMessage() + at, e);
         } catch (IOException e) {

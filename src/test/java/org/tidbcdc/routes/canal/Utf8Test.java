@@ -1,0 +1,59 @@
+package org.tidbcdc.routes.canal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.util.Random;
+
+import org.junit.jupiter.api.Test;
+
+/** The strict UTF-8 check agrees with the JDK's strict decoder, boundary by boundary. */
+class Utf8Test {
+
+    @Test
+    void wellFormedTextPasses() {
+        assertEquals(-1, Utf8.firstInvalid("plain ascii, é, 测试, 🙂, \u0000, \uFFFF".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(-1, Utf8.firstInvalid(new byte[0]));
+    }
+
+    @Test
+    void malformedSequencesAreFoundWhereTheyStart() {
+        assertEquals(1, Utf8.firstInvalid(bytes(0x61, 0xC3, 0x28)));       // lead without continuation
+        assertEquals(0, Utf8.firstInvalid(bytes(0xC0, 0xAF)));             // overlong '/'
+        assertEquals(0, Utf8.firstInvalid(bytes(0xE0, 0x80, 0xAF)));       // overlong '/' in three bytes
+        assertEquals(0, Utf8.firstInvalid(bytes(0xED, 0xA0, 0x80)));       // encoded surrogate U+D800
+        assertEquals(0, Utf8.firstInvalid(bytes(0xF4, 0x90, 0x80, 0x80))); // above U+10FFFF
+        assertEquals(0, Utf8.firstInvalid(bytes(0x80)));                   // lone continuation
+        assertEquals(0, Utf8.firstInvalid(bytes(0xFF)));
+        assertEquals(2, Utf8.firstInvalid(bytes(0x61, 0x62, 0xE6, 0xB5))); // cut short at the end
+    }
+
+    @Test
+    void agreesWithTheJdkDecoderOnRandomBytes() {
+        Random random = new Random(42);
+        for (int i = 0; i < 200_000; i++) {
+            byte[] b = new byte[1 + random.nextInt(6)];
+            random.nextBytes(b);
+            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> java.util.HexFormat.of().formatHex(b));
+        }
+    }
+
+    private static boolean jdkAccepts(byte[] b) {
+        try {
+            StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));
+            return true;
+        } catch (CharacterCodingException e) {
+            return false;
+        }
+    }
+
+    private static byte[] bytes(int... values) {
+        byte[] b = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            b[i] = (byte) values[i];
+        }
+        return b;
+    }
+}

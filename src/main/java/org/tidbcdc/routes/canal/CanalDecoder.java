@@ -27,7 +27,7 @@ public final class CanalDecoder {
         // classification order of TiCDC's own decoder: isDdl first, then the watermark type, then DML
         boolean ddl = record.bool("isDdl");
         String type = record.text("type");
-        long commitMillis = record.int64("es");
+        long commitMillis = record.commitMillis("es");
         TidbExtension tidb = TidbExtension.read(record);
         if (ddl) {
             return DecodedRecord.ofEvents(List.of(ddl(record, type, commitMillis, tidb, source)));
@@ -68,8 +68,8 @@ public final class CanalDecoder {
         if (!DDL_TYPES.contains(type)) {
             throw new CanalFormatException("unknown DDL type `" + type + "`");
         }
-        String database = record.text("database");
-        String table = record.text("table");
+        String database = record.identifier("database");
+        String table = record.identifier("table");
         String sql = record.text("sql");
         String eventKey = tidb.commitTs() == null
                 ? EventKey.forOffset(source, 0)

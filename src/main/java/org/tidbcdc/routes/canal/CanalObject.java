@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 final class CanalObject {
 
     private static final int UINT64_BITS = 64;
+    private static final int MAX_IDENTIFIER_CHARS = 64;
+    private static final int TSO_PHYSICAL_BITS = 46;
 
     private final ObjectNode node;
     private final String path;
@@ -61,6 +63,36 @@ final class CanalObject {
 
     String optionalText(String field) {
         return isAbsent(node.get(field)) ? null : text(field);
+    }
+
+    /** A string of at most {@code maxChars} characters (code points). */
+    String text(String field, int maxChars) {
+        String value = text(field);
+        if (value.length() > maxChars && value.codePointCount(0, value.length()) > maxChars) {
+            throw new CanalFormatException("`" + pathOf(field) + "` is longer than " + maxChars + " characters");
+        }
+        return value;
+    }
+
+    String optionalText(String field, int maxChars) {
+        return isAbsent(node.get(field)) ? null : text(field, maxChars);
+    }
+
+    /** A database or table name: TiDB allows at most 64 characters, so a longer one was not written by TiCDC. */
+    String identifier(String field) {
+        return text(field, MAX_IDENTIFIER_CHARS);
+    }
+
+    /**
+     * A commit time in milliseconds ({@code es}): the physical part of a TSO, which has 46 bits (up to the year 4199),
+     * so anything else is damage, and would not fit the audit table's DATETIME either.
+     */
+    long commitMillis(String field) {
+        long millis = int64(field);
+        if (millis < 0 || millis >= 1L << TSO_PHYSICAL_BITS) {
+            throw new CanalFormatException("`" + pathOf(field) + "` is not a TSO's physical time in ms: " + millis);
+        }
+        return millis;
     }
 
     boolean bool(String field) {

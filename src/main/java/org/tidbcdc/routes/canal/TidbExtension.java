@@ -8,6 +8,9 @@ import java.math.BigInteger;
  */
 record TidbExtension(String commitTs, BigInteger watermarkTs, boolean onlyHandleKey, String claimCheckLocation) {
 
+    /** TiCDC writes a storage URI and a file name; what the audit table's claim_check_location holds. */
+    static final int MAX_CLAIM_CHECK_LOCATION_CHARS = 1024;
+
     private static final TidbExtension NONE = new TidbExtension(null, null, false, null);
 
     static TidbExtension read(CanalObject record) {
@@ -20,6 +23,6 @@ record TidbExtension(String commitTs, BigInteger watermarkTs, boolean onlyHandle
                 commitTs == null ? null : commitTs.toString(),
                 tidb.optionalUint64("watermarkTs"),
                 tidb.optionalBool("onlyHandleKey"),
-                tidb.optionalText("claimCheckLocation"));
+                tidb.optionalText("claimCheckLocation", MAX_CLAIM_CHECK_LOCATION_CHARS));
     }
 }

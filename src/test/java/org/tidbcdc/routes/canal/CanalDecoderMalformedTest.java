@@ -1,5 +1,6 @@
 package org.tidbcdc.routes.canal;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -118,6 +119,32 @@ class CanalDecoderMalformedTest {
     @Test
     void esThatIsNotANumberIsRejected() {
         assertFails(change("02", r -> r.put("es", "1639633141221")), "`es` must be a 64-bit integer");
+    }
+
+    @Test
+    void esOutsideATsosPhysicalTimeIsRejected() {
+        // such a record could never be stored (DATETIME ends at 9999) and would block its partition for good
+        assertFails(change("02", r -> r.put("es", 1L << 46)), "`es` is not a TSO's physical time");
+        assertFails(change("02", r -> r.put("es", -1)), "`es` is not a TSO's physical time");
+        assertFails(change("03", r -> r.put("es", Long.MAX_VALUE)), "`es`");
+        assertFails(change("01", r -> r.put("es", 253402300800000L)), "`es`");
+    }
+
+    @Test
+    void namesLongerThanTidbAllowsAreRejected() {
+        // TiDB names have at most 64 characters; the audit table could not hold a much longer one
+        assertFails(change("02", r -> r.put("table", "t".repeat(65))), "`table` is longer than 64 characters");
+        assertFails(change("02", r -> r.put("database", "d".repeat(300))), "`database` is longer than 64");
+        assertFails(change("01", r -> r.put("database", "d".repeat(65))), "`database` is longer than 64");
+        String longest = "\uD83D\uDE42".repeat(64);
+        assertEquals(longest, new CanalDecoder().decode(change("02", r -> r.put("table", longest)), Fixtures.SOURCE)
+                .events().get(0).table());
+    }
+
+    @Test
+    void claimCheckLocationLongerThanTheAuditTableHoldsIsRejected() {
+        assertFails(change("10", r -> ((ObjectNode) r.get("_tidb")).put("claimCheckLocation",
+                "s3://bucket/" + "x".repeat(1024))), "`_tidb.claimCheckLocation` is longer than 1024");
     }
 
     @Test

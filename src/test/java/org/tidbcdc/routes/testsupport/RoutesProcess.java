@@ -47,8 +47,14 @@ public final class RoutesProcess implements AutoCloseable {
      * defaults) and JVM options; its output goes to {@code log}.
      */
     public static RoutesProcess start(Map<String, String> env, List<String> jvmOptions, Path log) {
+        return start(List.of(), env, jvmOptions, log);
+    }
+
+    /** As {@link #start(Map, List, Path)}, with {@code java} run through {@code launcher} (for example setpriv). */
+    public static RoutesProcess start(List<String> launcher, Map<String, String> env, List<String> jvmOptions,
+            Path log) {
         int port = RoutesApp.freePort();
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
@@ -65,6 +71,22 @@ public final class RoutesProcess implements AutoCloseable {
         } catch (IOException ex) {
             throw new IllegalStateException("cannot start routes.jar", ex);
         }
+    }
+
+    /**
+     * A launcher under which file permissions hold for the process even when the tests run as root: root's
+     * CAP_DAC_OVERRIDE (and CAP_DAC_READ_SEARCH) are dropped from its bounding set, so a read-only folder is read-only
+     * to it. Empty when not running as root, where permissions hold anyway.
+     */
+    public static List<String> subjectToFilePermissions() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return List.of();
+        }
+        if (!Files.isExecutable(Path.of("/usr/bin/setpriv"))) {
+            throw new IllegalStateException("running as root without /usr/bin/setpriv (util-linux): cannot drop "
+                    + "CAP_DAC_OVERRIDE, so a read-only folder would stay writable");
+        }
+        return List.of("/usr/bin/setpriv", "--bounding-set", "-dac_override,-dac_read_search");
     }
 
     public long pid() {
@@ -137,6 +159,39 @@ public final class RoutesProcess implements AutoCloseable {
 
     public long rssBytes() {
         return procStatus("VmRSS:");
+    }
+
+    /**
+     * Java heap in use (survivor, eden and old spaces), in bytes, as {@code jstat -gc} reads it from the process's
+     * performance counters; -1 when jstat is not there or the process is gone.
+     */
+    public long heapUsedBytes() {
+        Path jstat = Path.of(System.getProperty("java.home"), "bin", "jstat");
+        if (!Files.isExecutable(jstat) || !process.isAlive()) {
+            return -1;
+        }
+        try {
+            Process p = new ProcessBuilder(jstat.toString(), "-gc", String.valueOf(process.pid()))
+                    .redirectErrorStream(true).start();
+            List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .lines().map(String::trim).filter(l -> !l.isEmpty()).toList();
+            p.waitFor(10, TimeUnit.SECONDS);
+            if (lines.size() < 2) {
+                return -1;
+            }
+            List<String> names = List.of(lines.get(0).split("\\s+"));
+            String[] values = lines.get(1).split("\\s+");
+            double kb = 0;
+            for (String column : List.of("S0U", "S1U", "EU", "OU")) {
+                kb += Double.parseDouble(values[names.indexOf(column)]);
+            }
+            return (long) (kb * 1024);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 
     private long procStatus(String key) {

@@ -1,0 +1,188 @@
+package org.tidbcdc.routes.testsupport;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.awaitility.Awaitility;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real single-node KRaft broker (combined broker and controller) running Kafka's own {@code kafka.Kafka} main in a
+ * child JVM, with the settings of {@link KafkaBroker#SETTINGS}. It keeps its port and its log folder, so
+ * {@link #stop()} then {@link #startAgain()} is a real broker restart, and {@link #kill()} is a real SIGKILL. The
+ * classpath is this JVM's (the Kafka jars the tests already depend on).
+ */
+public final class KafkaProcess extends KafkaClients {
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final Path dir;
+    private final Path config;
+    private final Path log;
+    private final int port;
+    private final List<String> jvmOptions;
+    private Process process;
+
+    private KafkaProcess(Path dir, int port, List<String> jvmOptions) {
+        this.dir = dir;
+        this.config = dir.resolve("server.properties");
+        this.log = dir.resolve("kafka.log");
+        this.port = port;
+        this.jvmOptions = jvmOptions;
+    }
+
+    /** Formats a fresh log folder under {@code dir} and starts the broker on a free port. */
+    public static KafkaProcess start(Path dir) {
+        return start(dir, List.of("-Xmx512m", "-XX:+UseSerialGC"));
+    }
+
+    public static KafkaProcess start(Path dir, List<String> jvmOptions) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        KafkaProcess kafka = new KafkaProcess(dir, RoutesApp.freePort(), jvmOptions);
+        kafka.format(RoutesApp.freePort());
+        kafka.startAgain();
+        return kafka;
+    }
+
+    private void format(int controllerPort) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("process.roles", "broker,controller");
+        s.put("node.id", "1");
+        s.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        s.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        s.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        s.put("controller.listener.names", "CONTROLLER");
+        s.put("inter.broker.listener.name", "PLAINTEXT");
+        s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        s.put("log.dirs", dir.resolve("data").toAbsolutePath().toString());
+        s.putAll(KafkaBroker.SETTINGS);
+        try {
+            Files.writeString(config, s.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                    .collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Process format = launch("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(),
+                "-c", config.toString());
+        try {
+            if (!format.waitFor(120, TimeUnit.SECONDS) || format.exitValue() != 0) {
+                format.destroyForcibly();
+                throw new IllegalStateException("formatting the Kafka log folder failed; see " + log);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Process launch(String mainClass, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        cmd.add("-Dlog4j2.configurationFile=log4j2-test.xml");
+        cmd.add(mainClass);
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // through the environment: the test classpath is too long for a comfortable command line
+        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start " + mainClass, e);
+        }
+    }
+
+    /** Starts the broker (again) on its port and data, and waits until it serves requests. */
+    public synchronized void startAgain() {
+        if (process != null && process.isAlive()) {
+            return;
+        }
+        process = launch("kafka.Kafka", config.toString());
+        Process started = process;
+        Awaitility.await("the Kafka broker on port " + port + " (log: " + log + ")").atMost(READY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(200))
+                .failFast("the Kafka broker exited; see " + log, () -> !started.isAlive())
+                .until(this::answers);
+    }
+
+    private boolean answers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+        } catch (IOException e) {
+            return false;
+        }
+        try (Admin admin = admin()) {
+            return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** SIGTERM: Kafka's controlled shutdown; waits until the process is gone. */
+    public synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            waitForExit(Duration.ofSeconds(60));
+        }
+    }
+
+    /** SIGKILL: no controlled shutdown, no flush. */
+    public synchronized void kill() {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            waitForExit(Duration.ofSeconds(30));
+        }
+    }
+
+    private void waitForExit(Duration timeout) {
+        try {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(30, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    @Override
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        closeClients();
+        kill();
+    }
+}

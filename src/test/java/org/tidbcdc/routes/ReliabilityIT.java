@@ -115,7 +115,7 @@ class ReliabilityIT {
                     // the numbers, with the default max.poll.interval.ms (300 s) and retry settings
                     return new Scale(name, 200_000, 5, Duration.ofSeconds(20), 50_000, 20_000,
                             Duration.ofSeconds(30), Duration.ofMinutes(6), Map.of(),
-                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 2_000, Duration.ofMinutes(15));
+                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000, Duration.ofMinutes(15));
                 default:
                     throw new IllegalArgumentException("reliability.scale must be short or full, got " + name);
             }

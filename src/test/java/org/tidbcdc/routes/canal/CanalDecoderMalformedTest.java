@@ -34,29 +34,31 @@ class CanalDecoderMalformedTest {
     @Test
     void invalidUtf8IsRejected() {
         // 0xC3 opens a two-byte sequence, 0x28 cannot continue it
-        byte[] value = Fixtures.utf8("{\"isDdl\":false,\"type\":\"INSERT\",\"database\":\"d__\"}");
-        value[value.length - 4] = (byte) 0xC3;
-        value[value.length - 3] = (byte) 0x28;
-        assertFails(value, "not valid UTF-8");
+        assertFails(withDatabaseBytes(0xC3, 0x28), "not valid UTF-8");
     }
 
     @Test
     void overlongUtf8IsRejected() {
         // 0xC0 0xAF is an overlong '/': a lenient reader turns it into a real slash
-        byte[] value = Fixtures.utf8("{\"isDdl\":false,\"type\":\"INSERT\",\"database\":\"d__\"}");
-        value[value.length - 4] = (byte) 0xC0;
-        value[value.length - 3] = (byte) 0xAF;
-        assertFails(value, "not valid UTF-8");
+        assertFails(withDatabaseBytes(0xC0, 0xAF), "not valid UTF-8");
     }
 
     @Test
     void utf8EncodedSurrogateIsRejected() {
         // 0xED 0xA0 0x80 encodes the UTF-16 surrogate U+D800, which UTF-8 forbids; it would be written as '?'
-        byte[] value = Fixtures.utf8("{\"isDdl\":false,\"type\":\"INSERT\",\"database\":\"d___\"}");
-        value[value.length - 5] = (byte) 0xED;
-        value[value.length - 4] = (byte) 0xA0;
-        value[value.length - 3] = (byte) 0x80;
-        assertFails(value, "not valid UTF-8");
+        assertFails(withDatabaseBytes(0xED, 0xA0, 0x80), "not valid UTF-8");
+    }
+
+    /** A record whose database name is exactly these bytes. */
+    private static byte[] withDatabaseBytes(int... name) {
+        byte[] head = Fixtures.utf8("{\"isDdl\":false,\"type\":\"INSERT\",\"database\":\"");
+        byte[] tail = Fixtures.utf8("\"}");
+        byte[] value = Arrays.copyOf(head, head.length + name.length + tail.length);
+        for (int i = 0; i < name.length; i++) {
+            value[head.length + i] = (byte) name[i];
+        }
+        System.arraycopy(tail, 0, value, head.length + name.length, tail.length);
+        return value;
     }
 
     @Test

@@ -48,7 +48,8 @@ public final class DeadLetterTopic {
             if (!names.contains(topic)) {
                 int maxBytes = Math.max(MIN_MAX_MESSAGE_BYTES, sourceMaxMessageBytes(admin, names) + HEADER_HEADROOM);
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+                    // one partition: dead letters are few and are read by people, in the order they failed
+                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
                             .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxBytes)))))
                             .all().get(10, TimeUnit.SECONDS);
                     LOG.info("Created dead-letter topic {} (max.message.bytes={})", topic, maxBytes);

@@ -64,8 +64,8 @@ public final class CanalDecoder {
         if (!DDL_TYPES.contains(type)) {
             throw new CanalFormatException("unknown DDL type `" + type + "`");
         }
-        String database = record.text("database");
-        String table = record.text("table");
+        String database = record.identifier("database");
+        String table = record.identifier("table");
         String sql = record.text("sql");
         String eventKey = tidb.commitTs() == null
                 ? EventKey.forOffset(source, 0)

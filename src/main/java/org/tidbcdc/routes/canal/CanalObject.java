@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class CanalObject {
 
+    static final int MAX_IDENTIFIER = 64;
+
     private static final int UINT64_BITS = 64;
 
     private final ObjectNode node;
@@ -57,6 +59,19 @@ final class CanalObject {
             throw wrongType(pathOf(field), "a string", value);
         }
         return value.textValue();
+    }
+
+    /**
+     * A schema or table name. TiDB caps identifiers at 64 characters, so a longer one did not come from TiCDC; letting
+     * it through would fail every audit insert of its batch for good.
+     */
+    String identifier(String field) {
+        String name = text(field);
+        if (name.codePointCount(0, name.length()) > MAX_IDENTIFIER) {
+            throw new CanalFormatException("`" + pathOf(field) + "` is longer than " + MAX_IDENTIFIER
+                    + " characters, which TiDB does not allow");
+        }
+        return name;
     }
 
     String optionalText(String field) {

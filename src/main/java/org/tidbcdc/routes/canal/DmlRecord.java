@@ -30,8 +30,8 @@ final class DmlRecord {
         this.tidb = tidb;
         this.commitMillis = commitMillis;
         this.source = source;
-        this.database = record.text("database");
-        this.table = record.text("table");
+        this.database = record.identifier("database");
+        this.table = record.identifier("table");
         this.pkNames = pkNames(record);
         this.images = new RowImages(record.optionalObject("mysqlType"));
     }

@@ -1,5 +1,7 @@
 package org.tidbcdc.routes.canal;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +19,18 @@ class CanalDecoderMalformedTest {
     @Test
     void nullValueIsRejected() {
         assertFails(null, "null");
+    }
+
+    @Test
+    void aTableOrDatabaseNameLongerThanTiDBAllowsIsRejected() {
+        assertFails(Fixtures.changed("02", r -> r.put("table", "t".repeat(65))), "longer than 64");
+        assertFails(Fixtures.changed("01", r -> r.put("database", "d".repeat(65))), "longer than 64");
+    }
+
+    @Test
+    void aSixtyFourCharacterNameIsAccepted() {
+        assertThat(new CanalDecoder().decode(Fixtures.changed("02", r -> r.put("table", "表".repeat(64))),
+                Fixtures.SOURCE).events()).hasSize(1);
     }
 
     @Test

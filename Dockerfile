@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The routes application: a Maven build stage, then a slim JRE image that runs routes.jar.
 # Build it with "docker compose build routes" (./start.sh does); no local Maven or JDK is needed.
 
@@ -6,7 +5,7 @@ FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml ./
 COPY src ./src
-# the cache mount keeps ~/.m2 between builds, so a rebuild after a code change downloads nothing
+# the BuildKit cache mount keeps ~/.m2 between builds, so a rebuild after a code change downloads nothing
 RUN --mount=type=cache,target=/root/.m2 mvn -B -ntp -q package -DskipTests
 
 FROM eclipse-temurin:17-jre

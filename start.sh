@@ -99,7 +99,7 @@ find_compose() {
     die "Docker Compose is missing: install the compose plugin (https://docs.docker.com/compose/install/)
           or docker-compose 1.29+, then run ./start.sh again"
   fi
-  version=$("${COMPOSE[@]}" version --short 2>/dev/null || echo 0)
+  version=$("${COMPOSE[@]}" version --short 2>/dev/null | tr -d '\r' || echo 0)
   read -r major minor <<<"$(major_minor "$version")"
   if [ "$major" -lt 1 ] || { [ "$major" -eq 1 ] && [ "$minor" -lt 29 ]; }; then
     die "${COMPOSE[*]} $version is too old: this stack needs Compose v2, or docker-compose 1.29 or newer"
@@ -122,13 +122,14 @@ compose() {
 }
 
 container_id() {
-  compose ps -a -q "$1" </dev/null 2>/dev/null | head -n 1 || true
+  # tr: docker.exe under Git Bash may end lines with CR
+  compose ps -a -q "$1" </dev/null 2>/dev/null | tr -d '\r' | head -n 1 || true
 }
 
 service_running() {
   local id
   id=$(container_id "$1")
-  [ -n "$id" ] && [ "$(docker inspect -f '{{.State.Running}}' "$id" </dev/null 2>/dev/null || true)" = "true" ]
+  [ -n "$id" ] && [ "$(docker inspect -f '{{.State.Running}}' "$id" </dev/null 2>/dev/null | tr -d '\r' || true)" = "true" ]
 }
 
 port_in_use() {
@@ -242,7 +243,7 @@ component_state() {
     echo "waiting not created yet"
     return
   fi
-  info=$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id" </dev/null 2>/dev/null || echo "unknown 0 none")
+  info=$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id" </dev/null 2>/dev/null | tr -d '\r' || echo "unknown 0 none")
   read -r status code health <<<"$info"
   if [ "$svc" = db-init ]; then
     case "$status" in

@@ -2,7 +2,6 @@ package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 
 import org.apache.camel.Exchange;
@@ -30,7 +29,6 @@ public final class ChangefeedReconciler {
     private final String name;
     // the checkpoint when we last created or resumed it: progress beyond it shows the action worked
     private long awaitingProgressFrom = -1;
-    private long checkpointBeforeResume;
 
     public ChangefeedReconciler(ChangefeedSpec spec, ClusterState cluster, ChangefeedStatus status,
             ResumePolicy resumePolicy, boolean resumeStopped, boolean autoResume, Clock clock) {
@@ -78,14 +76,14 @@ public final class ChangefeedReconciler {
             TrackedState.LOG.info("{} created: sink {}, filter rules {}; it starts at TSO {}, and rows committed"
                     + " before that are not captured (TiCDC takes no snapshot)", name, spec.sinkUri().masked(),
                     spec.filterRules(), startTs);
-            status.observed(ChangefeedStatus.CREATED, startTs, ComponentState.down(name + " created, waiting for it to run"));
+            status.observed(ChangefeedStatus.CREATED, startTs,
+                    ComponentState.down(name + " created, waiting for it to run"));
         } else if (TicdcAnswers.ALREADY_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
             // another instance won the race: the changefeed exists, which is all we wanted
             status.observed(ChangefeedStatus.UNKNOWN, 0,
                     ComponentState.down(name + " was created by another instance meanwhile, reading it again"));
         } else {
-            status.observed(ChangefeedStatus.ABSENT, 0,
-                    ComponentState.down("creating " + name + " failed: " + TicdcAnswers.describe(answer)));
+            status.absent(ComponentState.down("creating " + name + " failed: " + TicdcAnswers.describe(answer)));
         }
     }
 
@@ -93,7 +91,6 @@ public final class ChangefeedReconciler {
     public synchronized void resumed(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
         if (answer.isSuccess()) {
-            awaitingProgressFrom = checkpointBeforeResume;
             TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),
                     resumePolicy.maxResumes());
         } else {
@@ -116,14 +113,12 @@ public final class ChangefeedReconciler {
 
     private Action absent() {
         resumePolicy.reset();
-        status.resumes(0);
-        status.drift(List.of());
         if (!clusterHealthy()) {
-            status.observed(ChangefeedStatus.ABSENT, 0, ComponentState.down(name + " does not exist; it is created"
-                    + " once PD and TiCDC are healthy (" + unhealthy() + ")"));
+            status.absent(ComponentState.down(name + " does not exist; it is created once PD and TiCDC are healthy ("
+                    + unhealthy() + ")"));
             return Action.NONE;
         }
-        status.observed(ChangefeedStatus.ABSENT, 0, ComponentState.down(name + " does not exist, creating it"));
+        status.absent(ComponentState.down(name + " does not exist, creating it"));
         return Action.CREATE;
     }
 
@@ -134,7 +129,6 @@ public final class ChangefeedReconciler {
             TrackedState.LOG.info("{} replicates: its checkpoint advanced to TSO {}", name, info.checkpointTs());
             awaitingProgressFrom = -1;
             resumePolicy.reset();
-            status.resumes(0);
         }
         ComponentState health;
         switch (state) {
@@ -179,8 +173,7 @@ public final class ChangefeedReconciler {
             default -> {
                 if (clusterHealthy()) {
                     resumePolicy.resumed(now);
-                    status.resumes(resumePolicy.resumes());
-                    checkpointBeforeResume = info.checkpointTs();
+                    awaitingProgressFrom = info.checkpointTs();
                     health = ComponentState.down(what + "; resuming (" + resumePolicy.resumes() + " of " + max + ")");
                     action = Action.RESUME;
                 } else {

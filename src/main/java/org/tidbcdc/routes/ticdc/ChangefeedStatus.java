@@ -16,15 +16,16 @@ public final class ChangefeedStatus {
     public static final String UNKNOWN = "unknown";
 
     private final String id;
+    private final ResumePolicy resumePolicy;
     private final Clock clock;
     private final TrackedState health;
     private volatile String state = UNKNOWN;
     private volatile long checkpointTs;
     private volatile List<String> drift = List.of();
-    private volatile int resumes;
 
-    public ChangefeedStatus(String id, Clock clock) {
+    public ChangefeedStatus(String id, ResumePolicy resumePolicy, Clock clock) {
         this.id = id;
+        this.resumePolicy = resumePolicy;
         this.clock = clock;
         this.health = new TrackedState("changefeed " + id,
                 ComponentState.down("changefeed " + id + " not read from TiCDC yet"), clock.instant());
@@ -40,6 +41,13 @@ public final class ChangefeedStatus {
         this.health.update(health, clock.instant(), lag < 0 ? "" : "checkpoint lag " + lag + " ms");
     }
 
+    /** No changefeed, so no checkpoint and nothing to differ from the settings. */
+    void absent(ComponentState health) {
+        checkpointTs = 0;
+        drift = List.of();
+        observed(ABSENT, 0, health);
+    }
+
     /** Drift is a warning, not a state: logged when it changes, shown in the health check's details. */
     void drift(List<String> differences) {
         List<String> now = List.copyOf(differences);
@@ -52,10 +60,6 @@ public final class ChangefeedStatus {
                         + " is (deleting and recreating it would lose its checkpoint): {}", id, String.join("; ", now));
             }
         }
-    }
-
-    void resumes(int resumes) {
-        this.resumes = resumes;
     }
 
     public String getId() {
@@ -90,7 +94,7 @@ public final class ChangefeedStatus {
 
     /** Resumes made by this application in the current failure, against CHANGEFEED_MAX_RESUMES. */
     public int getResumes() {
-        return resumes;
+        return resumePolicy.resumes();
     }
 
     public boolean isReplicating() {

@@ -12,7 +12,8 @@ public final class ClusterProbe {
 
     /** Set by the route: which component this poll is about. */
     public static final String COMPONENT = "cdcComponent";
-    private static final String STATE = "cdcComponentState";
+    /** The state so far in this poll; a route may skip further questions once it is not UP. */
+    public static final String STATE = "cdcComponentState";
 
     private final ClusterState cluster;
 

@@ -2,6 +2,7 @@ package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -28,12 +29,12 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         ChangefeedSpec spec = enabled
                 ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
                         setting(context, "cdc.changefeed.filter-rules"), largeMessage)
-                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), java.util.List.of(), largeMessage);
+                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(), largeMessage);
         ResumePolicy resumePolicy = new ResumePolicy(
-                Integer.parseInt(setting(context, "cdc.changefeed.max-resumes")),
+                count(context, "cdc.changefeed.max-resumes", "CHANGEFEED_MAX_RESUMES"),
                 duration(context, "cdc.changefeed.resume-backoff"),
                 duration(context, "cdc.changefeed.resume-backoff-max"));
-        ChangefeedStatus status = new ChangefeedStatus(spec.id(), clock);
+        ChangefeedStatus status = new ChangefeedStatus(spec.id(), resumePolicy, clock);
 
         context.getRegistry().bind("clusterState", cluster);
         context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster));
@@ -52,6 +53,15 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
 
     private static String setting(CamelContext context, String key) {
         return context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+    }
+
+    private static int count(CamelContext context, String key, String variable) {
+        String value = setting(context, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + " must be a whole number, not '" + value + "'", e);
+        }
     }
 
     private static Duration duration(CamelContext context, String key) {

@@ -3,6 +3,7 @@ package org.tidbcdc.routes.ticdc;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.tidbcdc.routes.ticdc.ControlPlaneApp.RULES;
 import static org.tidbcdc.routes.ticdc.ControlPlaneApp.SINK_URI;
 import static org.tidbcdc.routes.ticdc.ControlPlaneApp.await;
 
@@ -12,8 +13,6 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.ticdc.FakeTiCluster.Answer;
 import org.tidbcdc.routes.ticdc.FakeTiCluster.Request;
@@ -22,28 +21,12 @@ import org.tidbcdc.routes.ticdc.FakeTiCluster.Request;
  * Changefeed reconciliation against a scripted TiCDC, through the real application: what it sends to TiCDC, and the
  * changefeed health check and readiness that result.
  */
-class ChangefeedIT {
+class ChangefeedIT extends ControlPlaneScenario {
 
     private static final String CHANGEFEEDS = "/api/v2/changefeeds";
     private static final String ID = "tidb-to-kafka";
     private static final String CHANGEFEED = CHANGEFEEDS + "/" + ID;
     private static final String RESUME = CHANGEFEED + "/resume";
-    private static final List<String> RULES = List.of("app_db.*", "!cdc_audit.*");
-
-    private FakeTiCluster fake;
-    private LogCapture log;
-
-    @BeforeEach
-    void setUp() {
-        fake = FakeTiCluster.start();
-        log = LogCapture.of("cdc.control");
-    }
-
-    @AfterEach
-    void tearDown() {
-        log.close();
-        fake.close();
-    }
 
     @Test
     void absentChangefeedIsCreatedOnceWithTheExactBody() throws Exception {

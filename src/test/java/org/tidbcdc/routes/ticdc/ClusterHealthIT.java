@@ -6,36 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tidbcdc.routes.ticdc.ControlPlaneApp.await;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.health.HealthCheckHelper;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.testsupport.RoutesApp;
 import org.tidbcdc.routes.ticdc.FakeTiCluster.Answer;
 
 /** The polls of PD, TiDB and TiCDC against a scripted cluster, through the real application's health endpoints. */
-class ClusterHealthIT {
+class ClusterHealthIT extends ControlPlaneScenario {
 
     private static final String CHANGEFEEDS = "/api/v2/changefeeds";
-
-    private FakeTiCluster fake;
-    private LogCapture log;
-
-    @BeforeEach
-    void setUp() {
-        fake = FakeTiCluster.start();
-        log = LogCapture.of("cdc.control");
-    }
-
-    @AfterEach
-    void tearDown() {
-        log.close();
-        fake.close();
-    }
 
     @Test
     void clusterComingUpSlowlyIsWaitedForAndTheChangefeedCreatedOnlyThen() {
@@ -73,7 +55,7 @@ class ClusterHealthIT {
 
     @Test
     void pdWithoutLeaderIsReportedButDoesNotMakeAWorkingConsumerUnready() {
-        fake.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, List.of("app_db.*", "!cdc_audit.*"));
+        fake.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, ControlPlaneApp.RULES);
         // PD v7.5: answers /health itself, forwards /leader and /stores, and says just "no leader"
         fake.healthNeedsLeader = false;
         fake.noLeaderText = "no leader";
@@ -91,14 +73,14 @@ class ClusterHealthIT {
 
             fake.leader = "pd-1";
             app.awaitCheck("pd", "UP", "PD leader is pd-1");
-            assertTrue(log.count("PD UP -> DOWN: PD has no leader (503 no leader)") == 1, log.lines().toString());
+            assertEquals(1, log.count("PD UP -> DOWN: PD has no leader (503 no leader)"), log.lines().toString());
             assertEquals(0, fake.count("POST", CHANGEFEEDS));
         }
     }
 
     @Test
     void disconnectedStoreAndUnhealthyMemberAreNamed() {
-        fake.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, List.of("app_db.*", "!cdc_audit.*"));
+        fake.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, ControlPlaneApp.RULES);
         try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of())) {
             app.awaitCheck("changefeed", "UP", "is normal");
             app.awaitCheck("pd", "UP", "1 TiKV store Up");

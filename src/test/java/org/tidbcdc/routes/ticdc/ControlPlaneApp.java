@@ -7,6 +7,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -24,6 +25,8 @@ final class ControlPlaneApp implements AutoCloseable {
     static final String ROUTES = "file:routes/cluster-health.camel.yaml,file:routes/changefeed.camel.yaml";
     static final String SINK_URI = "kafka://kafka:29092/ti-db-updates?protocol=canal-json&enable-tidb-extension=true"
             + "&partition-num=3&replication-factor=1&max-message-bytes=1048576";
+    /** The filter rules the default settings give. */
+    static final List<String> RULES = List.of("app_db.*", "!cdc_audit.*");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 

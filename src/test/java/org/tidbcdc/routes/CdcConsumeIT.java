@@ -190,6 +190,14 @@ class CdcConsumeIT {
         }
     }
 
+    @Test
+    void theDeadLetterTopicIsCreatedAtStartupByTheJavaRoute() {
+        try (RoutesApp app = app(Map.of())) {
+            assertThat(app.context().getRoute("cdc-dead-letter-topic")).isNotNull();
+            await().atMost(WAIT).until(() -> kafka.topicExists(dlq));
+        }
+    }
+
     static String header(ConsumerRecord<byte[], byte[]> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

@@ -1,0 +1,128 @@
+package org.tidbcdc.routes.observe;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.tidbcdc.routes.observe.Changes.change;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.health.HealthCheck;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.component.kafka.consumer.support.subcription.TopicInfo;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.tidbcdc.routes.canal.Op;
+import org.tidbcdc.routes.consume.ConsumerAssignment;
+import org.tidbcdc.routes.consume.TrackedSubscription;
+
+class HeartbeatHealthCheckTest {
+
+    final TestClock clock = new TestClock(Instant.parse("2025-01-01T00:00:00Z"));
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final Freshness freshness = new Freshness(meters, clock, Duration.ofSeconds(60));
+    final ConsumerAssignment assignment = new ConsumerAssignment();
+    final HeartbeatHealthCheck check = new HeartbeatHealthCheck(freshness, assignment);
+
+    final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+
+    HeartbeatHealthCheckTest() {
+        new TrackedSubscription(assignment).subscribe(consumer, new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        }, new TopicInfo(null, "t"));
+        assign(0);
+    }
+
+    /** A rebalance that gives this member these partitions of topic t. */
+    void assign(int... partitions) {
+        consumer.rebalance(Arrays.stream(partitions).mapToObj(p -> new TopicPartition("t", p)).toList());
+    }
+
+    HealthCheck.Result call() {
+        return check.call(Map.of());
+    }
+
+    void heartbeatReturns(long latencyMillis, int partition) {
+        freshness.returned(change(Op.UPDATE, "app_db", "cdc_heartbeat", clock.millis() - latencyMillis, partition),
+                clock.millis());
+    }
+
+    @Test
+    void isReportedButDoesNotGateReadinessOrLiveness() {
+        assertThat(check.isReadiness()).isFalse();
+        assertThat(check.isLiveness()).isFalse();
+        assertThat(check.getId()).isEqualTo("heartbeat");
+    }
+
+    @Test
+    void upUntilStaleAfterPassesWithoutAHeartbeatThenDown() {
+        clock.advance(Duration.ofSeconds(60));
+        assertThat(call().getState()).isEqualTo(HealthCheck.State.UP);
+        clock.advance(Duration.ofSeconds(1));
+        HealthCheck.Result r = call();
+        assertThat(r.getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(r.getMessage()).hasValue("no heartbeat has come back since start, 61s (stale after 60s)");
+    }
+
+    @Test
+    void aReturnedHeartbeatIsTimedAndKeepsItUpForStaleAfter() {
+        clock.advance(Duration.ofSeconds(90));
+        heartbeatReturns(1500, 0);
+        assertThat(call().getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(call().getDetails()).containsEntry("last.latency.ms", 1500L).containsEntry("last.partition", 0);
+        assertThat(meters.get("cdc.heartbeat.latency").timer().count()).isEqualTo(1);
+        assertThat(meters.get("cdc.heartbeat.rows").counter().count()).isEqualTo(1.0);
+
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(call().getState()).isEqualTo(HealthCheck.State.DOWN);
+        assertThat(call().getMessage()).hasValue("no heartbeat has come back for 61s (stale after 60s)");
+    }
+
+    @Test
+    void aNegativeLatencyFromClockSkewIsRecordedAsZero() {
+        heartbeatReturns(-250, 0);
+        assertThat(freshness.lastLatencyMillis()).isZero();
+        assertThat(meters.get("cdc.heartbeat.latency").timer().max(TimeUnit.MILLISECONDS))
+                .isZero();
+    }
+
+    @Test
+    void theDownMessageSaysWhyWritingFailsAndASuccessfulWriteClearsIt() {
+        Exchange failed = new DefaultExchange(new DefaultCamelContext());
+        failed.setProperty(Exchange.EXCEPTION_CAUGHT, new java.sql.SQLException("Access denied for user 'root'"));
+        freshness.writeFailed(failed);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(call().getMessage().orElseThrow())
+                .endsWith("; writing the heartbeat row fails: SQLException: Access denied for user 'root'");
+        freshness.written();
+        assertThat(call().getMessage().orElseThrow()).doesNotContain("writing");
+    }
+
+    @Test
+    void staysUpWhenTheHeartbeatPartitionMovedToAnotherMember() {
+        assign(0, 1);
+        heartbeatReturns(100, 1);
+        clock.advance(Duration.ofSeconds(61));
+        assertThat(call().getState()).isEqualTo(HealthCheck.State.DOWN);
+
+        assign(0);
+        HealthCheck.Result r = call();
+        assertThat(r.getState()).isEqualTo(HealthCheck.State.UP);
+        assertThat(r.getMessage().orElseThrow()).contains("partition 1, which another member");
+    }
+}

@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -72,18 +71,8 @@ class ObservabilityIT {
     }
 
     RoutesApp app(Map<String, String> extra) {
-        Map<String, String> s = new HashMap<>();
-        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("cdc.topic", topic);
-        s.put("cdc.dlq-topic", topic + "-dlq");
-        s.put("cdc.group-id", "g-" + topic);
-        s.put("cdc.instance-id", "i-" + topic);
-        s.put("cdc.sink-dir", sinkDir.toString());
-        s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
+        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
         s.put("cdc.heartbeat.jdbc-url", db.jdbcUrl("app_db"));
-        s.put("cdc.retry.delay-ms", "100");
-        s.put("cdc.retry.max-delay-ms", "500");
-        s.put("cdc.retry.max-redeliveries", "2");
         s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
                 + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-heartbeat.camel.yaml");
         s.putAll(extra);
@@ -117,6 +106,7 @@ class ObservabilityIT {
                 assertThat(down.checkState("kafka-consumer")).isEqualTo("UP");
                 // readiness, not liveness: the process is fine and must not be restarted
                 assertThat(m.live().status()).isEqualTo(200);
+                assertThat(m.live().checkNames()).containsExactly("context");
             } finally {
                 db.startAgain();
             }

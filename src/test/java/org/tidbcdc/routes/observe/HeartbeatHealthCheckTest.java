@@ -5,8 +5,6 @@ import static org.tidbcdc.routes.observe.Changes.change;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -14,16 +12,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
 import org.apache.camel.health.HealthCheck;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.component.kafka.consumer.support.subcription.TopicInfo;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.canal.Op;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
-import org.tidbcdc.routes.consume.TrackedSubscription;
 
 class HeartbeatHealthCheckTest {
 
@@ -33,24 +25,14 @@ class HeartbeatHealthCheckTest {
     final ConsumerAssignment assignment = new ConsumerAssignment();
     final HeartbeatHealthCheck check = new HeartbeatHealthCheck(freshness, assignment);
 
-    final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    final Rebalances rebalances = new Rebalances(assignment);
 
     HeartbeatHealthCheckTest() {
-        new TrackedSubscription(assignment).subscribe(consumer, new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            }
-        }, new TopicInfo(null, "t"));
         assign(0);
     }
 
-    /** A rebalance that gives this member these partitions of topic t. */
     void assign(int... partitions) {
-        consumer.rebalance(Arrays.stream(partitions).mapToObj(p -> new TopicPartition("t", p)).toList());
+        rebalances.assign(partitions);
     }
 
     HealthCheck.Result call() {

@@ -4,20 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import org.apache.camel.component.kafka.consumer.support.subcription.TopicInfo;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.clients.consumer.OffsetResetStrategy;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerLag;
-import org.tidbcdc.routes.consume.TrackedSubscription;
 import org.tidbcdc.routes.consume.Watermarks;
 
 /** The per-partition gauges follow the assignment the rebalance listener reports. */
@@ -27,23 +19,14 @@ class PartitionGaugesTest {
     final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     final ConsumerAssignment assignment = new ConsumerAssignment();
     final Watermarks watermarks = new Watermarks();
-    final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
+    final Rebalances rebalances = new Rebalances(assignment);
 
     PartitionGaugesTest() {
         new PartitionGauges(meters, assignment, new ConsumerLag(), watermarks, clock);
-        new TrackedSubscription(assignment).subscribe(consumer, new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            }
-        }, new TopicInfo(null, "t"));
     }
 
     void assign(int... partitions) {
-        consumer.rebalance(Arrays.stream(partitions).mapToObj(p -> new TopicPartition("t", p)).toList());
+        rebalances.assign(partitions);
     }
 
     @Test

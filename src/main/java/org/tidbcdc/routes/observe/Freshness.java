@@ -77,12 +77,28 @@ public final class Freshness {
 
     /** The heartbeat route could not write; logged once per outage, the health check carries the cause. */
     public void writeFailed(Exchange exchange) {
-        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String cause = e == null ? "unknown error" : e.getClass().getSimpleName() + ": " + e.getMessage();
+        String cause = describe(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class));
         if (writeError == null) {
             LOG.warn("Heartbeat write failed (retried every interval, logged once): {}", cause);
         }
         writeError = cause;
+    }
+
+    /** The error and its root cause, first line only: JDBC wraps the reason (refused, denied) several levels deep. */
+    static String describe(Throwable e) {
+        if (e == null) {
+            return "unknown error";
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String text = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (root != e) {
+            text += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        }
+        int newline = text.indexOf('\n');
+        return newline < 0 ? text : text.substring(0, newline);
     }
 
     /** How long since the last heartbeat came back (or, before the first, since start); null while fresh. */

@@ -96,6 +96,15 @@ class HeartbeatHealthCheckTest {
     }
 
     @Test
+    void aWriteErrorNamesItsRootCauseOnOneLine() {
+        Exception e = new IllegalStateException("Failed to obtain JDBC Connection",
+                new java.sql.SQLException("Communications link failure\n\nThe last packet…",
+                        new java.net.ConnectException("Connection refused")));
+        assertThat(Freshness.describe(e)).isEqualTo(
+                "IllegalStateException: Failed to obtain JDBC Connection (ConnectException: Connection refused)");
+    }
+
+    @Test
     void staysUpWhenTheHeartbeatPartitionMovedToAnotherMember() {
         assign(0, 1);
         heartbeatReturns(100, 1);

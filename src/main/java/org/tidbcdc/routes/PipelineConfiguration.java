@@ -115,8 +115,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         putIfSet(p, SaslConfigs.SASL_JAAS_CONFIG, property(context, "cdc.kafka.sasl-jaas-config"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, property(context, "cdc.kafka.ssl-truststore-location"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-truststore-password"));
-        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return p;
     }
 

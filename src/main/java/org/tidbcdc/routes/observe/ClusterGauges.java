@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.tidbcdc.routes.ticdc.ControlPlaneListener;
 
 /**
  * Gauges of the TiDB cluster that the control plane feeds from its polls of PD, TiDB and TiCDC (bean
@@ -17,7 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * into {@code cdc_component_up}, {@code cdc_changefeed_state} and {@code cdc_changefeed_checkpoint_lag_seconds}.
  * Every method is cheap and thread-safe, and can be called from any route.
  */
-public final class ClusterGauges {
+public final class ClusterGauges implements ControlPlaneListener {
 
     /** TiCDC's changefeed states (API v2), all exported so a dashboard can show which one is current. */
     static final List<String> CHANGEFEED_STATES =
@@ -39,6 +40,7 @@ public final class ClusterGauges {
     }
 
     /** Whether a component (pd, tikv, tidb, ticdc) answered its last health poll. */
+    @Override
     public void componentUp(String component, boolean up) {
         components.computeIfAbsent(component.toLowerCase(Locale.ROOT), c -> {
             AtomicInteger value = new AtomicInteger();
@@ -66,6 +68,12 @@ public final class ClusterGauges {
     /** The changefeed's checkpoint-ts (a TSO, as TiCDC's API returns it); 0 or less when unknown. */
     public void changefeedCheckpoint(long checkpointTso) {
         this.checkpointTso.set(checkpointTso);
+    }
+
+    @Override
+    public void changefeed(String state, long checkpointTs) {
+        changefeedState(state);
+        changefeedCheckpoint(checkpointTs);
     }
 
     /** The last state reported, or null before the first report. */

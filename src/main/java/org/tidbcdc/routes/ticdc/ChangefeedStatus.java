@@ -22,6 +22,7 @@ public final class ChangefeedStatus {
     private volatile String state = UNKNOWN;
     private volatile long checkpointTs;
     private volatile List<String> drift = List.of();
+    private volatile ControlPlaneListener listener = ControlPlaneListener.NONE;
 
     public ChangefeedStatus(String id, ResumePolicy resumePolicy, Clock clock) {
         this.id = id;
@@ -39,6 +40,11 @@ public final class ChangefeedStatus {
         }
         long lag = getCheckpointLagMillis();
         this.health.update(health, clock.instant(), lag < 0 ? "" : "checkpoint lag " + lag + " ms");
+        listener.changefeed(state, this.checkpointTs);
+    }
+
+    public void listener(ControlPlaneListener listener) {
+        this.listener = listener;
     }
 
     /** No changefeed, so no checkpoint and nothing to differ from the settings. */

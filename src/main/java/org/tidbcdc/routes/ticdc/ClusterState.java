@@ -12,6 +12,7 @@ public final class ClusterState {
 
     private final Clock clock;
     private final Map<Component, TrackedState> states = new EnumMap<>(Component.class);
+    private volatile ControlPlaneListener listener = ControlPlaneListener.NONE;
 
     public ClusterState(Clock clock) {
         this.clock = clock;
@@ -23,7 +24,13 @@ public final class ClusterState {
 
     /** Logs the change, if it is one. */
     public boolean record(Component component, ComponentState state) {
-        return states.get(component).update(state, clock.instant(), null);
+        boolean changed = states.get(component).update(state, clock.instant(), null);
+        listener.componentUp(component.checkId(), state.isUp());
+        return changed;
+    }
+
+    public void listener(ControlPlaneListener listener) {
+        this.listener = listener;
     }
 
     public ComponentState get(Component component) {

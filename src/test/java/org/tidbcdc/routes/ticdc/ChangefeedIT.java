@@ -14,6 +14,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.ServiceStatus;
 import org.junit.jupiter.api.Test;
+import org.tidbcdc.routes.testsupport.Management;
 import org.tidbcdc.routes.ticdc.FakeTiCluster.Answer;
 import org.tidbcdc.routes.ticdc.FakeTiCluster.Request;
 
@@ -81,6 +82,13 @@ class ChangefeedIT extends ControlPlaneScenario {
             awaitMoreReads(5);
             assertOnlyReads();
             assertTrue(app.check("changefeed").path("data").path("drift").isMissingNode());
+
+            // what the control plane learns is exported as metrics
+            Management management = new Management(app.routes());
+            assertEquals(1.0, management.value("cdc_changefeed_state", Map.of("state", "normal")));
+            assertEquals(0.0, management.value("cdc_changefeed_state", Map.of("state", "stopped")));
+            assertEquals(1.0, management.value("cdc_component_up", Map.of("component", "ticdc")));
+            assertTrue(management.value("cdc_changefeed_checkpoint_lag_seconds") >= 0);
         }
     }
 

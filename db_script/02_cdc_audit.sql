@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS cdc_audit.change_event (
   changed_columns  LONGTEXT     NULL     COMMENT 'JSON array, UPDATE only',
   ddl_sql          LONGTEXT     NULL,
   key_only         TINYINT(1)   NOT NULL DEFAULT 0,
-  claim_check_location VARCHAR(1024) NULL,
+  claim_check_location TEXT         NULL     COMMENT 'unbounded: it comes from the message',
   kafka_topic      VARCHAR(255) NOT NULL,
   kafka_partition  INT          NOT NULL,
   kafka_offset     BIGINT       NOT NULL,

@@ -20,6 +20,7 @@ import org.tidbcdc.routes.consume.DeliveryState;
 import org.tidbcdc.routes.consume.OffsetCursor;
 import org.tidbcdc.routes.consume.RecordDecoder;
 import org.tidbcdc.routes.consume.Watermarks;
+import org.tidbcdc.routes.observe.ObservabilityBeans;
 import org.tidbcdc.routes.sink.AuditDatabaseHealthCheck;
 import org.tidbcdc.routes.sink.AuditRows;
 import org.tidbcdc.routes.sink.ChangeLog;
@@ -52,6 +53,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("deadLetterTopic", new DeadLetterTopic(kafkaAdminProperties(context),
                 property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
         registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));
+        ObservabilityBeans.bind(context, watermarks);
 
         registry.bind("changeLog", new ChangeLog());
 
@@ -68,27 +70,35 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (settings.sinks().contains(Sink.AUDIT)) {
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
+        registry.bind("heartbeatDataSource", lazyPool(context, "heartbeat", "cdc.heartbeat", 1));
+    }
+
+    private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings) {
+        HikariDataSource ds = lazyPool(context, "audit", "cdc.audit",
+                PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")));
+        // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
+        ds.addDataSourceProperty("rewriteBatchedStatements", "true");
+        ds.addDataSourceProperty("cachePrepStmts", "true");
+        return ds;
     }
 
     /**
-     * The pool is created lazily, on the first connection: a database that is down at startup delays the audit sink
-     * (and shows in readiness) but does not stop the process.
+     * A pool of the settings {@code <prefix>.jdbc-url}, {@code .user} and {@code .password}, created lazily, on the first
+     * connection: a database that is down at startup delays its sink (and shows in readiness) but does not stop the
+     * process.
      */
-    private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings) {
+    private static HikariDataSource lazyPool(CamelContext context, String name, String prefix, int size) {
         HikariDataSource ds = new HikariDataSource();
-        ds.setPoolName("audit");
-        ds.setJdbcUrl(property(context, "cdc.audit.jdbc-url"));
-        ds.setUsername(property(context, "cdc.audit.user"));
-        ds.setPassword(property(context, "cdc.audit.password"));
-        ds.setMaximumPoolSize(PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")));
+        ds.setPoolName(name);
+        ds.setJdbcUrl(property(context, prefix + ".jdbc-url"));
+        ds.setUsername(property(context, prefix + ".user"));
+        ds.setPassword(property(context, prefix + ".password"));
+        ds.setMaximumPoolSize(size);
         ds.setMinimumIdle(1);
         ds.setInitializationFailTimeout(-1);
         ds.setConnectionTimeout(3000);
         ds.setValidationTimeout(2000);
         ds.setConnectionInitSql("SET time_zone = '+00:00'");
-        // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
-        ds.addDataSourceProperty("rewriteBatchedStatements", "true");
-        ds.addDataSourceProperty("cachePrepStmts", "true");
         ds.addDataSourceProperty("connectTimeout", "3000");
         ds.addDataSourceProperty("socketTimeout", "60000");
         ds.addDataSourceProperty("tcpKeepAlive", "true");
@@ -105,8 +115,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         putIfSet(p, SaslConfigs.SASL_JAAS_CONFIG, property(context, "cdc.kafka.sasl-jaas-config"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, property(context, "cdc.kafka.ssl-truststore-location"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-truststore-password"));
-        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "10000");
-        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");
+        p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "5000");
+        p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return p;
     }
 

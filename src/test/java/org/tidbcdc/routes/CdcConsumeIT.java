@@ -71,20 +71,7 @@ class CdcConsumeIT {
     }
 
     RoutesApp app(Map<String, String> extra) {
-        Map<String, String> s = new HashMap<>();
-        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("cdc.topic", topic);
-        s.put("cdc.dlq-topic", dlq);
-        s.put("cdc.group-id", "g-" + topic);
-        s.put("cdc.instance-id", "i-" + topic);
-        s.put("cdc.sink-dir", sinkDir.toString());
-        s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
-        s.put("cdc.audit.user", "root");
-        s.put("cdc.retry.delay-ms", "100");
-        s.put("cdc.retry.max-delay-ms", "500");
-        s.put("cdc.retry.max-redeliveries", "2");
-        s.put("camel.main.routes-include-pattern",
-                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
         s.putAll(extra);
         return RoutesApp.start(s);
     }
@@ -171,7 +158,10 @@ class CdcConsumeIT {
             await().atMost(WAIT).until(() -> auditRows() == 1);
             List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(dlq, 2, WAIT);
             assertThat(dead).hasSize(2);
-            ConsumerRecord<byte[], byte[]> first = dead.get(0);
+            ConsumerRecord<byte[], byte[]> first = dead.stream()
+                    .filter(r -> String.valueOf(bad1).equals(header(r, "cdc.source.offset"))).findFirst().orElseThrow();
+            ConsumerRecord<byte[], byte[]> second = dead.stream()
+                    .filter(r -> String.valueOf(bad2).equals(header(r, "cdc.source.offset"))).findFirst().orElseThrow();
             assertThat(new String(first.key(), StandardCharsets.UTF_8)).isEqualTo("k1");
             assertThat(new String(first.value(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":0,\"database\":\"x\"");
             assertThat(header(first, "trace")).isEqualTo("abc");
@@ -180,10 +170,18 @@ class CdcConsumeIT {
             assertThat(header(first, "cdc.source.offset")).isEqualTo(String.valueOf(bad1));
             assertThat(header(first, "cdc.error.class")).isEqualTo("org.tidbcdc.routes.canal.CanalFormatException");
             assertThat(header(first, "cdc.error.message")).isNotBlank();
-            assertThat(dead.get(1).value()).isNull();
-            assertThat(header(dead.get(1), "cdc.source.offset")).isEqualTo(String.valueOf(bad2));
+            assertThat(second.value()).isNull();
+            assertThat(header(second, "cdc.error.message")).contains("null");
             // the dead-lettered records are committed too
             await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 1) == bad2 + 2);
+        }
+    }
+
+    @Test
+    void theDeadLetterTopicIsCreatedAtStartupByTheJavaRoute() {
+        try (RoutesApp app = app(Map.of())) {
+            assertThat(app.context().getRoute("cdc-dead-letter-topic")).isNotNull();
+            await().atMost(WAIT).until(() -> kafka.topicExists(dlq));
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.kafka.KafkaConfiguration;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.component.kafka.PollOnError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidbcdc.routes.testsupport.RoutesApp;
@@ -73,6 +76,27 @@ class StartupIT {
         Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
         Files.writeString(routes.resolve("broken.camel.yaml"), "- route:\n    id: x\n  from: [\n");
         assertThatThrownBy(() -> RoutesApp.start(settings(routes))).hasStackTraceContaining("broken.camel.yaml");
+    }
+
+    @Test
+    void theConsumerRunsWithTheDeliverySettingsTheContractNeeds() {
+        Map<String, String> s = settings(Path.of("routes"));
+        s.put("camel.main.routes-include-pattern",
+                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+        s.put("cdc.instance-id", "routes-7");
+        s.put("cdc.max-poll-records", "321");
+        try (RoutesApp app = RoutesApp.start(s)) {
+            KafkaConfiguration c = ((KafkaEndpoint) app.context().getRoute("cdc-consume").getEndpoint())
+                    .getConfiguration();
+            assertThat(c.getGroupInstanceId()).isEqualTo("routes-7");
+            assertThat(c.isAutoCommitEnable()).isFalse();
+            assertThat(c.isAllowManualCommit()).isTrue();
+            assertThat(c.isBatching()).isTrue();
+            assertThat(c.getMaxPollRecords()).isEqualTo(321);
+            assertThat(c.getPollOnError()).isEqualTo(PollOnError.RECONNECT);
+            assertThat(c.isBreakOnFirstError()).isFalse();
+            assertThat(c.getAdditionalProperties()).containsEntry("allow.auto.create.topics", "false");
+        }
     }
 
     @Test

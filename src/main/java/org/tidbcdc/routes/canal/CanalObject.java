@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  */
 final class CanalObject {
 
+    static final int MAX_IDENTIFIER = 64;
+
     private static final int UINT64_BITS = 64;
-    private static final int MAX_IDENTIFIER_CHARS = 64;
     private static final int TSO_PHYSICAL_BITS = 46;
 
     private final ObjectNode node;
@@ -61,26 +62,28 @@ final class CanalObject {
         return value.textValue();
     }
 
+    /**
+     * A schema or table name. TiDB caps identifiers at 64 characters, so a longer one did not come from TiCDC; letting
+     * it through would fail every audit insert of its batch for good.
+     */
+    String identifier(String field) {
+        return withinLength(field, text(field), MAX_IDENTIFIER, ", which TiDB does not allow");
+    }
+
     String optionalText(String field) {
         return isAbsent(node.get(field)) ? null : text(field);
     }
 
-    /** A string of at most {@code maxChars} characters (code points). */
-    String text(String field, int maxChars) {
-        String value = text(field);
+    /** A string of at most {@code maxChars} characters (code points), or null when absent. */
+    String optionalText(String field, int maxChars) {
+        return isAbsent(node.get(field)) ? null : withinLength(field, text(field), maxChars, "");
+    }
+
+    private String withinLength(String field, String value, int maxChars, String why) {
         if (value.length() > maxChars && value.codePointCount(0, value.length()) > maxChars) {
-            throw new CanalFormatException("`" + pathOf(field) + "` is longer than " + maxChars + " characters");
+            throw new CanalFormatException("`" + pathOf(field) + "` is longer than " + maxChars + " characters" + why);
         }
         return value;
-    }
-
-    String optionalText(String field, int maxChars) {
-        return isAbsent(node.get(field)) ? null : text(field, maxChars);
-    }
-
-    /** A database or table name: TiDB allows at most 64 characters, so a longer one was not written by TiCDC. */
-    String identifier(String field) {
-        return text(field, MAX_IDENTIFIER_CHARS);
     }
 
     /**

@@ -26,6 +26,7 @@ public final class DeadLetterTopic {
     /** Room for the cdc.* headers on top of the largest record the source accepts. */
     static final int HEADER_HEADROOM = 64 * 1024;
     static final int MIN_MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    private static final int TIMEOUT_SECONDS = 5;
 
     private final Properties adminProperties;
     private final String sourceTopic;
@@ -44,13 +45,14 @@ public final class DeadLetterTopic {
             return;
         }
         try (Admin admin = Admin.create(adminProperties)) {
-            Set<String> names = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            Set<String> names = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (!names.contains(topic)) {
                 int maxBytes = Math.max(MIN_MAX_MESSAGE_BYTES, sourceMaxMessageBytes(admin, names) + HEADER_HEADROOM);
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.empty(), java.util.Optional.empty())
+                    // one partition: dead letters are few and are read by people, in the order they failed
+                    admin.createTopics(List.of(new NewTopic(topic, java.util.Optional.of(1), java.util.Optional.empty())
                             .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(maxBytes)))))
-                            .all().get(10, TimeUnit.SECONDS);
+                            .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
                     LOG.info("Created dead-letter topic {} (max.message.bytes={})", topic, maxBytes);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
@@ -68,7 +70,7 @@ public final class DeadLetterTopic {
             return 0;
         }
         ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, sourceTopic);
-        Config c = admin.describeConfigs(List.of(r)).all().get(10, TimeUnit.SECONDS).get(r);
+        Config c = admin.describeConfigs(List.of(r)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(r);
         var entry = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         return entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
     }

@@ -1,5 +1,6 @@
 package org.tidbcdc.routes.canal;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,18 @@ class CanalDecoderMalformedTest {
     @Test
     void nullValueIsRejected() {
         assertFails(null, "null");
+    }
+
+    @Test
+    void aTableOrDatabaseNameLongerThanTiDBAllowsIsRejected() {
+        assertFails(Fixtures.changed("02", r -> r.put("table", "t".repeat(65))), "longer than 64");
+        assertFails(Fixtures.changed("01", r -> r.put("database", "d".repeat(65))), "longer than 64");
+    }
+
+    @Test
+    void aSixtyFourCharacterNameIsAccepted() {
+        assertThat(new CanalDecoder().decode(Fixtures.changed("02", r -> r.put("table", "表".repeat(64))),
+                Fixtures.SOURCE).events()).hasSize(1);
     }
 
     @Test
@@ -133,14 +146,11 @@ class CanalDecoderMalformedTest {
     }
 
     @Test
-    void namesLongerThanTidbAllowsAreRejected() {
-        // TiDB names have at most 64 characters; the audit table could not hold a much longer one
-        assertFails(change("02", r -> r.put("table", "t".repeat(65))), "`table` is longer than 64 characters");
-        assertFails(change("02", r -> r.put("database", "d".repeat(300))), "`database` is longer than 64");
-        assertFails(change("01", r -> r.put("database", "d".repeat(65))), "`database` is longer than 64");
+    void namesAreMeasuredInCharactersNotUtf16Units() {
         String longest = "\uD83D\uDE42".repeat(64);
         assertEquals(longest, new CanalDecoder().decode(change("02", r -> r.put("table", longest)), Fixtures.SOURCE)
                 .events().get(0).table());
+        assertFails(change("02", r -> r.put("database", "\uD83D\uDE42".repeat(65))), "`database` is longer than 64");
     }
 
     @Test

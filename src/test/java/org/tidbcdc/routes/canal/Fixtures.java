@@ -1,17 +1,11 @@
 package org.tidbcdc.routes.canal;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -26,29 +20,15 @@ final class Fixtures {
     }
 
     static List<String> names() {
-        try (Stream<Path> files = Files.list(dir())) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.tidbcdc.routes.testsupport.Fixtures.ALL;
     }
 
     static byte[] bytes(String prefix) {
-        String name = names().stream().filter(n -> n.startsWith(prefix + "-")).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no fixture " + prefix));
-        try {
-            return Files.readAllBytes(dir().resolve(name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.tidbcdc.routes.testsupport.Fixtures.bytes(prefix);
     }
 
     static ObjectNode tree(String prefix) {
-        try {
-            return (ObjectNode) CanalJson.MAPPER.readTree(bytes(prefix));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return org.tidbcdc.routes.testsupport.Fixtures.tree(prefix);
     }
 
     /** The fixture after {@code change} was applied to its JSON tree, as record bytes. */
@@ -78,14 +58,6 @@ final class Fixtures {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(utf8(text)));
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static Path dir() {
-        try {
-            return Path.of(Fixtures.class.getResource("/fixtures").toURI());
-        } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
     }

@@ -1,56 +1,67 @@
 package org.tidbcdc.routes.testsupport;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
-/** The TiCDC Canal-JSON examples from shared/ticdc/fixtures, copied into test resources. */
+/**
+ * The TiCDC Canal-JSON examples from shared/ticdc/fixtures, copied into test resources. A fixture is named by its
+ * file name or by its number prefix ("02").
+ */
 public final class Fixtures {
 
-    public static final List<String> ALL = List.of(
-            "01-docs-ddl-drop-database-query.json",
-            "02-docs-insert-tp_int-with-tidb-extension.json",
-            "03-docs-watermark.json",
-            "04-test-insert-employee-no-extension.json",
-            "05-test-update-employee-no-extension.json",
-            "06-test-delete-employee-no-extension.json",
-            "07-test-ddl-create-table-with-tidb-extension.json",
-            "09-docs-handle-key-only-insert.json",
-            "10-docs-claim-check-location-insert.json",
-            "11-reconstructed-update-tp_int-default-old-has-all-columns.json",
-            "13-reconstructed-insert-all-types-tiflow-large-event.json",
-            "16-reconstructed-insert-content-compatible-full-mysqltype.json",
-            "18-reconstructed-ddl-alter-add-column.json",
-            "21-reconstructed-pk-update-split-1-delete.json",
-            "22-reconstructed-pk-update-split-2-insert.json");
-
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Every fixture file name, in name order. */
+    public static final List<String> ALL = names();
 
     private Fixtures() {
     }
 
-    /** The fixture as TiCDC puts it on the wire: compact JSON. */
-    public static String compact(String name) {
-        try {
-            return JSON.writeValueAsString(tree(name));
+    private static List<String> names() {
+        try (Stream<Path> files = Files.list(dir())) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".json")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    public static JsonNode tree(String name) {
-        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
-            if (in == null) {
-                throw new IllegalArgumentException("no fixture " + name);
-            }
-            return JSON.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    /** The fixture's bytes as stored (some are pretty-printed, as in TiCDC's docs). */
+    public static byte[] bytes(String nameOrPrefix) {
+        String name = ALL.stream().filter(n -> n.equals(nameOrPrefix) || n.startsWith(nameOrPrefix + "-")).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no fixture " + nameOrPrefix));
+        try {
+            return Files.readAllBytes(dir().resolve(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    public static ObjectNode tree(String nameOrPrefix) {
+        try {
+            return (ObjectNode) JSON.readTree(bytes(nameOrPrefix));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The fixture as TiCDC puts it on the wire: compact JSON. */
+    public static String compact(String nameOrPrefix) {
+        return tree(nameOrPrefix).toString();
+    }
+
+    private static Path dir() {
+        try {
+            return Path.of(Fixtures.class.getResource("/fixtures").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

@@ -1,0 +1,77 @@
+package org.tidbcdc.routes.consume;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.component.kafka.KafkaConsumer;
+import org.apache.camel.component.kafka.TaskHealthState;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Readiness: the Kafka consumer reaches a broker and holds at least one partition. A member without partitions (the
+ * topic does not exist yet, a rebalance is under way, or other members hold every partition) consumes nothing, so it
+ * is not ready, even though it is connected.
+ */
+public final class ConsumerHealthCheck extends AbstractHealthCheck {
+
+    private final CamelContext context;
+    private final ConsumerAssignment assignment;
+
+    public ConsumerHealthCheck(CamelContext context, ConsumerAssignment assignment) {
+        super("cdc", "kafka-consumer");
+        this.context = context;
+        this.assignment = assignment;
+    }
+
+    @Override
+    public boolean isLiveness() {
+        return false;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        List<TaskHealthState> tasks = new ArrayList<>();
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof KafkaConsumer kafka) {
+                tasks.addAll(kafka.healthStates());
+            }
+        }
+        Set<TopicPartition> partitions = assignment.partitions();
+        builder.detail("partitions", new TreeSet<>(partitions.stream().map(TopicPartition::toString).toList())
+                .toString());
+        if (assignment.changedAt() != null) {
+            builder.detail("assignment.changed", assignment.changedAt().toString());
+        }
+        if (tasks.isEmpty()) {
+            builder.message("the Kafka consumer is not running").down();
+            return;
+        }
+        for (TaskHealthState task : tasks) {
+            if (task.getGroupId() != null) {
+                builder.detail("group.id", task.getGroupId());
+            }
+            if (!task.isReady()) {
+                builder.message("not connected to Kafka at " + task.getBootstrapServers() + ": "
+                        + task.buildStateMessage());
+                if (task.getLastError() != null) {
+                    builder.error(task.getLastError());
+                }
+                builder.down();
+                return;
+            }
+        }
+        if (partitions.isEmpty()) {
+            builder.message("connected, but no partition is assigned: the topic does not exist yet, the group is "
+                    + "rebalancing, or other members hold every partition").down();
+            return;
+        }
+        builder.up();
+    }
+}

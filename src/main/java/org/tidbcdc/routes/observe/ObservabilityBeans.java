@@ -1,0 +1,83 @@
+package org.tidbcdc.routes.observe;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.util.TimeUtils;
+import org.tidbcdc.routes.consume.ConsumerAssignment;
+import org.tidbcdc.routes.consume.ConsumerHealthCheck;
+import org.tidbcdc.routes.consume.ConsumerLag;
+import org.tidbcdc.routes.consume.TrackedSubscription;
+import org.tidbcdc.routes.consume.Watermarks;
+
+/**
+ * Binds the beans of health and metrics under the names the YAML routes and the control plane use. The meter registry
+ * is the one camel-micrometer-prometheus serves at /observe/metrics: it reuses a registry bound under
+ * {@code metricsRegistry}, so binding it first (whichever starts first) gives Camel's meters and ours one registry.
+ */
+public final class ObservabilityBeans {
+
+    private ObservabilityBeans() {
+    }
+
+    public static void bind(CamelContext context, Watermarks watermarks) {
+        Registry registry = context.getRegistry();
+        PrometheusMeterRegistry meters = meterRegistry(registry);
+        Clock clock = Clock.systemUTC();
+
+        ConsumerAssignment assignment = new ConsumerAssignment();
+        ConsumerLag lag = new ConsumerLag();
+        registry.bind("consumerAssignment", assignment);
+        registry.bind(KafkaConstants.KAFKA_SUBSCRIBE_ADAPTER, new TrackedSubscription(assignment));
+        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment));
+        new PartitionGauges(meters, assignment, lag, watermarks, clock);
+
+        HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),
+                property(context, "cdc.instance-id"), clock);
+        // the heartbeat timer reads the interval itself; checked here so that a bad value names its setting
+        positiveDuration("HEARTBEAT_INTERVAL", property(context, "cdc.heartbeat.interval"));
+        Freshness freshness = new Freshness(meters, clock,
+                positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
+        registry.bind("heartbeatTable", heartbeats);
+        registry.bind("freshness", freshness);
+        if (Boolean.parseBoolean(property(context, "cdc.heartbeat.enabled"))) {
+            registry.bind("heartbeat-health", new HeartbeatHealthCheck(freshness, assignment));
+        }
+        registry.bind("pipelineMetrics", new PipelineMetrics(meters, heartbeats, freshness, lag));
+        registry.bind("clusterGauges", new ClusterGauges(meters, clock));
+    }
+
+    private static PrometheusMeterRegistry meterRegistry(Registry registry) {
+        PrometheusMeterRegistry found = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                PrometheusMeterRegistry.class);
+        if (found == null) {
+            found = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
+        }
+        return found;
+    }
+
+    static Duration positiveDuration(String name, String value) {
+        long millis;
+        try {
+            millis = TimeUtils.toMilliSeconds(value == null ? "" : value.strip());
+        } catch (RuntimeException e) {
+            millis = 0;
+        }
+        if (millis <= 0) {
+            throw new IllegalArgumentException(name + ": expected a positive duration such as 5s, 1m30s or 500ms, got '"
+                    + value + "'");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    private static String property(CamelContext context, String key) {
+        return context.resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+}

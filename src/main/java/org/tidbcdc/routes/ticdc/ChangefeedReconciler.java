@@ -1,0 +1,197 @@
+package org.tidbcdc.routes.ticdc;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+
+import org.apache.camel.Exchange;
+
+/**
+ * Keeps the changefeed in the wanted state, one poll at a time: the changefeed route reads it, asks
+ * {@link #observe(Exchange)} what to do, sends that request and reports the answer back. Creating and resuming wait
+ * for PD and TiCDC to be healthy; a changefeed that exists is never deleted or recreated, since that loses its
+ * checkpoint. Every state but normal is DOWN, never UNKNOWN: Camel leaves UNKNOWN checks out of readiness.
+ */
+public final class ChangefeedReconciler {
+
+    /** What the route does after a read. */
+    public enum Action {
+        NONE, CREATE, RESUME
+    }
+
+    private final ChangefeedSpec spec;
+    private final ClusterState cluster;
+    private final ChangefeedStatus status;
+    private final ResumePolicy resumePolicy;
+    private final boolean resumeStopped;
+    private final boolean autoResume;
+    private final Clock clock;
+    private final String name;
+    // the checkpoint when we last created or resumed it: progress beyond it shows the action worked
+    private long awaitingProgressFrom = -1;
+
+    public ChangefeedReconciler(ChangefeedSpec spec, ClusterState cluster, ChangefeedStatus status,
+            ResumePolicy resumePolicy, boolean resumeStopped, boolean autoResume, Clock clock) {
+        this.spec = spec;
+        this.cluster = cluster;
+        this.status = status;
+        this.resumePolicy = resumePolicy;
+        this.resumeStopped = resumeStopped;
+        this.autoResume = autoResume;
+        this.clock = clock;
+        this.name = "changefeed " + spec.id();
+    }
+
+    /** The answer to GET /api/v2/changefeeds/{id}. */
+    public synchronized Action observe(Exchange exchange) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        if (answer.status() == 400 && TicdcAnswers.NOT_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
+            return absent();
+        }
+        if (!answer.isSuccess()) {
+            // only the explicit "not exists" means absent: a 404 or 503 here must never lead to a create
+            unknown(TicdcAnswers.failure("/api/v2/changefeeds/" + spec.id(), answer));
+            return Action.NONE;
+        }
+        Optional<ChangefeedInfo> info = answer.json().flatMap(ChangefeedInfo::parse);
+        if (info.isEmpty()) {
+            status.observed(ChangefeedStatus.UNKNOWN, 0, ComponentState.down("TiCDC answered " + answer.status()
+                    + " for " + name + " without a changefeed: " + answer.snippet()));
+            return Action.NONE;
+        }
+        return existing(info.get());
+    }
+
+    /** The create request's body; see {@link ChangefeedSpec#createRequest()}. */
+    public String createRequest() {
+        return spec.createRequest();
+    }
+
+    /** The answer to POST /api/v2/changefeeds. */
+    public synchronized void created(Exchange exchange) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        if (answer.isSuccess()) {
+            long startTs = answer.json().flatMap(ChangefeedInfo::parse).map(ChangefeedInfo::checkpointTs).orElse(0L);
+            awaitingProgressFrom = startTs;
+            TrackedState.LOG.info("{} created: sink {}, filter rules {}; it starts at TSO {}, and rows committed"
+                    + " before that are not captured (TiCDC takes no snapshot)", name, spec.sinkUri().masked(),
+                    spec.filterRules(), startTs);
+            status.observed(ChangefeedStatus.CREATED, startTs,
+                    ComponentState.down(name + " created, waiting for it to run"));
+        } else if (TicdcAnswers.ALREADY_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
+            // another instance won the race: the changefeed exists, which is all we wanted
+            status.observed(ChangefeedStatus.UNKNOWN, 0,
+                    ComponentState.down(name + " was created by another instance meanwhile, reading it again"));
+        } else {
+            status.absent(ComponentState.down("creating " + name + " failed: " + TicdcAnswers.describe(answer)));
+        }
+    }
+
+    /** The answer to POST /api/v2/changefeeds/{id}/resume. */
+    public synchronized void resumed(Exchange exchange) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        if (answer.isSuccess()) {
+            TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),
+                    resumePolicy.maxResumes());
+        } else {
+            status.observed(status.getState(), 0, ComponentState.down("resuming " + name + " failed ("
+                    + resumePolicy.resumes() + " of " + resumePolicy.maxResumes() + "): "
+                    + TicdcAnswers.describe(answer)));
+        }
+    }
+
+    /** A request that got no HTTP answer: whatever it was, the next read tells what became of it. */
+    public synchronized void unanswered(Exchange exchange) {
+        Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        unknown(NoAnswer.of("TiCDC", exchange.getProperty(Exchange.TO_ENDPOINT, String.class),
+                error == null ? new IllegalStateException("no exception recorded") : error));
+    }
+
+    private void unknown(ComponentState ticdc) {
+        status.observed(ChangefeedStatus.UNKNOWN, 0, ComponentState.down(name + " unknown: " + ticdc.reason()));
+    }
+
+    private Action absent() {
+        resumePolicy.reset();
+        if (!clusterHealthy()) {
+            status.absent(ComponentState.down(name + " does not exist; it is created once PD and TiCDC are healthy ("
+                    + unhealthy() + ")"));
+            return Action.NONE;
+        }
+        status.absent(ComponentState.down(name + " does not exist, creating it"));
+        return Action.CREATE;
+    }
+
+    private Action existing(ChangefeedInfo info) {
+        status.drift(spec.driftOf(info));
+        String state = info.state();
+        if ("normal".equals(state) && awaitingProgressFrom >= 0 && info.checkpointTs() > awaitingProgressFrom) {
+            TrackedState.LOG.info("{} replicates: its checkpoint advanced to TSO {}", name, info.checkpointTs());
+            awaitingProgressFrom = -1;
+            resumePolicy.reset();
+        }
+        ComponentState health;
+        switch (state) {
+            case "normal" -> health = ComponentState.up(name + " is normal");
+            case "warning", "pending" -> health = ComponentState.down(name + " is in " + state
+                    + ", TiCDC retries by itself: " + info.error());
+            case "stopped" -> {
+                String what = name + " is stopped (paused by an operator, or by TiCDC over a GC safepoint)";
+                if (resumeStopped) {
+                    return resume(info, what);
+                }
+                health = ComponentState.down(what + "; not resumed, as CHANGEFEED_RESUME_STOPPED=false");
+            }
+            case "failed" -> {
+                String what = name + " failed: " + info.error();
+                if (autoResume) {
+                    return resume(info, what);
+                }
+                health = ComponentState.down(what + "; not resumed, as CHANGEFEED_AUTO_RESUME=false");
+            }
+            case "finished", "removed" -> health = ComponentState.down(name + " is " + state + "; left alone");
+            case "" -> health = ComponentState.down(name + " reports no state yet (not initialized)");
+            default -> health = ComponentState.down(name + " is in state '" + HttpAnswer.oneLine(state)
+                    + "', which this application does not know; left alone");
+        }
+        status.observed(state.isEmpty() ? ChangefeedStatus.UNKNOWN : state, info.checkpointTs(), health);
+        return Action.NONE;
+    }
+
+    private Action resume(ChangefeedInfo info, String what) {
+        Instant now = clock.instant();
+        int done = resumePolicy.resumes();
+        int max = resumePolicy.maxResumes();
+        ComponentState health;
+        Action action = Action.NONE;
+        switch (resumePolicy.decide(now)) {
+            case EXHAUSTED -> health = ComponentState.down(what + "; gave up after " + done + " resume"
+                    + (done == 1 ? "" : "s") + " (CHANGEFEED_MAX_RESUMES=" + max + "), resume it by hand once the"
+                    + " cause is fixed");
+            case WAIT -> health = ComponentState.down(what + "; resumed " + done + " of " + max
+                    + " times, waiting before the next");
+            default -> {
+                if (clusterHealthy()) {
+                    resumePolicy.resumed(now);
+                    awaitingProgressFrom = info.checkpointTs();
+                    health = ComponentState.down(what + "; resuming (" + resumePolicy.resumes() + " of " + max + ")");
+                    action = Action.RESUME;
+                } else {
+                    health = ComponentState.down(what + "; resuming waits for PD and TiCDC to be healthy ("
+                            + unhealthy() + ")");
+                }
+            }
+        }
+        status.observed(info.state(), info.checkpointTs(), health);
+        return action;
+    }
+
+    private boolean clusterHealthy() {
+        return cluster.isUp(Component.PD) && cluster.isUp(Component.TICDC);
+    }
+
+    private String unhealthy() {
+        ComponentState pd = cluster.get(Component.PD);
+        return pd.isUp() ? cluster.get(Component.TICDC).reason() : pd.reason();
+    }
+}

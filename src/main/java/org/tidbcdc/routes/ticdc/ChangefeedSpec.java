@@ -1,0 +1,93 @@
+package org.tidbcdc.routes.ticdc;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The changefeed this application wants: validated once at start-up, then used for the create request and to spot a
+ * changefeed that exists but is configured differently.
+ */
+public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRules, String largeMessage) {
+
+    /** Always last, so the audit table this application writes can never feed back into the stream. */
+    public static final String AUDIT_EXCLUSION = "!cdc_audit.*";
+
+    // TiCDC's own rule for changefeed ids (ValidateChangefeedID); the id also goes into request paths
+    private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$");
+    private static final Set<String> LARGE_MESSAGE_OPTIONS = Set.of("none", "handle-key-only", "claim-check");
+
+    public ChangefeedSpec {
+        filterRules = List.copyOf(filterRules);
+    }
+
+    /**
+     * @throws IllegalArgumentException naming the setting (CHANGEFEED_ID, CHANGEFEED_SINK_URI,
+     *                                  CHANGEFEED_FILTER_RULES, CHANGEFEED_LARGE_MESSAGE) that is wrong
+     */
+    public static ChangefeedSpec of(String id, String sinkUri, String topic, String filterRules, String largeMessage) {
+        if (id == null || id.length() > 128 || !ID.matcher(id).matches()) {
+            throw new IllegalArgumentException("CHANGEFEED_ID '" + id + "' is not a TiCDC changefeed id: letters and"
+                    + " digits in groups joined by single dashes, at most 128 characters");
+        }
+        if (!LARGE_MESSAGE_OPTIONS.contains(largeMessage)) {
+            throw new IllegalArgumentException("CHANGEFEED_LARGE_MESSAGE '" + largeMessage + "' is none of "
+                    + String.join(", ", LARGE_MESSAGE_OPTIONS.stream().sorted().toList()));
+        }
+        return new ChangefeedSpec(id, SinkUri.validated(sinkUri, topic), rules(filterRules), largeMessage);
+    }
+
+    private static List<String> rules(String commaSeparated) {
+        List<String> rules = new ArrayList<>();
+        Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
+                .map(String::trim)
+                .filter(rule -> !rule.isEmpty() && !rule.equals(AUDIT_EXCLUSION))
+                .forEach(rules::add);
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("CHANGEFEED_FILTER_RULES is empty; name the tables to capture, such as"
+                    + " app_db.*");
+        }
+        rules.add(AUDIT_EXCLUSION);
+        return rules;
+    }
+
+    /**
+     * The POST /api/v2/changefeeds body, with nothing else set: TiCDC decodes it on top of its defaults, and without
+     * start_ts it starts from the current TSO.
+     */
+    public String createRequest() {
+        ObjectNode body = HttpAnswer.JSON.createObjectNode();
+        body.put("changefeed_id", id);
+        body.put("sink_uri", sinkUri.toString());
+        ObjectNode config = body.putObject("replica_config");
+        filterRules.forEach(config.putObject("filter").putArray("rules")::add);
+        ObjectNode sink = config.putObject("sink");
+        sink.put("protocol", "canal-json");
+        sink.putObject("kafka_config").putObject("large_message_handle").put("large_message_handle_option", largeMessage);
+        try {
+            return HttpAnswer.JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * How an existing changefeed differs from this spec in what decides which rows reach which topic. It is reported,
+     * never repaired: recreating a changefeed loses its checkpoint.
+     */
+    public List<String> driftOf(ChangefeedInfo actual) {
+        List<String> drift = new ArrayList<>();
+        if (actual.sinkUri() != null) {
+            sinkUri.differencesFrom(SinkUri.parse(actual.sinkUri())).forEach(d -> drift.add("sink URI " + d));
+        }
+        if (actual.filterRules() != null && !actual.filterRules().equals(filterRules)) {
+            drift.add("filter rules are " + actual.filterRules() + ", expected " + filterRules);
+        }
+        return drift;
+    }
+}

@@ -1,0 +1,104 @@
+package org.tidbcdc.routes.ticdc;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.util.TimeUtils;
+
+/**
+ * Builds the control plane's beans from the cdc.* settings, for the routes in routes/cluster-health.camel.yaml and
+ * routes/changefeed.camel.yaml to call by name. With the control plane on, a changefeed setting this application
+ * cannot work with stops start-up here, before any route runs.
+ */
+@Configuration
+public class ControlPlaneConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) {
+        boolean enabled = Boolean.parseBoolean(setting(context, "cdc.changefeed.enabled"));
+        Clock clock = Clock.systemUTC();
+        ClusterState cluster = new ClusterState(clock);
+        String id = setting(context, "cdc.changefeed.id");
+        String sinkUri = setting(context, "cdc.changefeed.sink-uri");
+        String largeMessage = setting(context, "cdc.changefeed.large-message");
+        // with the control plane off its routes never start; the beans exist only because the routes name them
+        ChangefeedSpec spec = enabled
+                ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
+                        setting(context, "cdc.changefeed.filter-rules"), largeMessage)
+                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(), largeMessage);
+        ResumePolicy resumePolicy = new ResumePolicy(
+                count(context, "cdc.changefeed.max-resumes", "CHANGEFEED_MAX_RESUMES"),
+                duration(context, "cdc.changefeed.resume-backoff"),
+                duration(context, "cdc.changefeed.resume-backoff-max"));
+        ChangefeedStatus status = new ChangefeedStatus(spec.id(), resumePolicy, clock);
+
+        context.getRegistry().bind("clusterState", cluster);
+        context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster));
+        context.getRegistry().bind("changefeedStatus", status);
+        context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, status,
+                resumePolicy, Boolean.parseBoolean(setting(context, "cdc.changefeed.resume-stopped")),
+                Boolean.parseBoolean(setting(context, "cdc.changefeed.auto-resume")), clock));
+        if (enabled) {
+            for (Component component : Component.values()) {
+                context.getRegistry().bind(component.checkId() + "HealthCheck",
+                        new ComponentHealthCheck(component, cluster));
+            }
+            context.getRegistry().bind("changefeedHealthCheck", new ChangefeedHealthCheck(status));
+            ControlPlaneListener exporter = new RegistryListener(context);
+            cluster.listener(exporter);
+            status.listener(exporter);
+        }
+    }
+
+    /**
+     * Hands each event to the listener bound in the registry (the metrics), found when the first event comes: the
+     * configuration classes run in no set order, so it may not be bound yet while this one runs.
+     */
+    private static final class RegistryListener implements ControlPlaneListener {
+        private final CamelContext context;
+        private volatile ControlPlaneListener target;
+
+        RegistryListener(CamelContext context) {
+            this.context = context;
+        }
+
+        private ControlPlaneListener target() {
+            if (target == null) {
+                target = context.getRegistry().findByType(ControlPlaneListener.class).stream().findFirst()
+                        .orElse(NONE);
+            }
+            return target;
+        }
+
+        @Override
+        public void componentUp(String component, boolean up) {
+            target().componentUp(component, up);
+        }
+
+        @Override
+        public void changefeed(String state, long checkpointTs) {
+            target().changefeed(state, checkpointTs);
+        }
+    }
+
+    private static String setting(CamelContext context, String key) {
+        return context.resolvePropertyPlaceholders("{{" + key + "}}").trim();
+    }
+
+    private static int count(CamelContext context, String key, String variable) {
+        String value = setting(context, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(variable + " must be a whole number, not '" + value + "'", e);
+        }
+    }
+
+    private static Duration duration(CamelContext context, String key) {
+        return Duration.ofMillis(TimeUtils.toMilliSeconds(setting(context, key)));
+    }
+}

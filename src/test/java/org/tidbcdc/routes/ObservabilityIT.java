@@ -1,0 +1,241 @@
+package org.tidbcdc.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.camel.ServiceStatus;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.testsupport.Fixtures;
+import org.tidbcdc.routes.testsupport.KafkaBroker;
+import org.tidbcdc.routes.testsupport.Management;
+import org.tidbcdc.routes.testsupport.Management.Health;
+import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.RoutesApp;
+
+/** Health and metrics as an operator reads them over HTTP, on real parts: a KRaft broker, MariaDB and the real routes. */
+class ObservabilityIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final String HEARTBEAT_DDL = """
+            create database if not exists app_db;
+            create table if not exists app_db.cdc_heartbeat
+              (id INT PRIMARY KEY, beat_at DATETIME(3), instance VARCHAR(255));
+            """;
+
+    static KafkaBroker kafka;
+    static MariaDbServer db;
+
+    @TempDir
+    Path sinkDir;
+    String topic;
+
+    @BeforeAll
+    static void startParts() {
+        kafka = KafkaBroker.start();
+        db = MariaDbServer.start();
+        db.applyDbScripts();
+        db.executeScript(HEARTBEAT_DDL);
+    }
+
+    @AfterAll
+    static void stopParts() {
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+    }
+
+    @BeforeEach
+    void freshTopic() {
+        topic = "obs-" + UUID.randomUUID();
+        kafka.createTopic(topic, 3);
+        db.executeScript("truncate table cdc_audit.change_event;\ntruncate table app_db.cdc_heartbeat;");
+    }
+
+    RoutesApp app(Map<String, String> extra) {
+        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
+        s.put("cdc.heartbeat.jdbc-url", db.jdbcUrl("app_db"));
+        s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
+                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-heartbeat.camel.yaml");
+        s.putAll(extra);
+        return RoutesApp.start(s);
+    }
+
+    @Test
+    void readinessListsEveryCheckAndGoesDownWhileTheAuditDatabaseIsStopped() {
+        try (RoutesApp app = app(Map.of())) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> m.ready().status() == 200);
+            Health ready = m.ready();
+            assertThat(ready.state()).isEqualTo("UP");
+            for (String check : List.of("kafka-consumer", "audit-database", "file-sink", "cdc-delivery")) {
+                assertThat(ready.checkState(check)).as(check).isEqualTo("UP");
+            }
+            // the heartbeat is off by default: no check, and its route stays stopped
+            assertThat(m.all().checkNames()).doesNotContain("heartbeat");
+            assertThat(app.context().getRouteController().getRouteStatus("cdc-heartbeat"))
+                    .isEqualTo(ServiceStatus.Stopped);
+            assertThat(m.health("/observe/health/ready?data=true").check("kafka-consumer").path("data")
+                    .path("partitions").asText()).contains(topic + "-0", topic + "-1", topic + "-2");
+
+            db.stop();
+            try {
+                await().atMost(WAIT).until(() -> m.ready().status() == 503);
+                Health down = m.ready();
+                assertThat(down.state()).isEqualTo("DOWN");
+                assertThat(down.checkState("audit-database")).isEqualTo("DOWN");
+                assertThat(down.check("audit-database").path("message").asText()).contains("audit database");
+                assertThat(down.checkState("kafka-consumer")).isEqualTo("UP");
+                // readiness, not liveness: the process is fine and must not be restarted
+                assertThat(m.live().status()).isEqualTo(200);
+                assertThat(m.live().checkNames()).containsExactly("context");
+            } finally {
+                db.startAgain();
+            }
+            await().atMost(WAIT).until(() -> m.ready().status() == 200);
+            assertThat(m.ready().checkState("audit-database")).isEqualTo("UP");
+        }
+    }
+
+    @Test
+    void theKafkaConsumerIsNotReadyUntilItHoldsAPartition() {
+        String missing = "absent-" + UUID.randomUUID();
+        try (RoutesApp app = app(Map.of("cdc.topic", missing))) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
+                    .contains("no partition is assigned"));
+            assertThat(m.ready().status()).isEqualTo(503);
+            kafka.createTopic(missing, 3);
+            await().atMost(WAIT).until(() -> "UP".equals(m.ready().checkState("kafka-consumer")));
+        }
+    }
+
+    @Test
+    void theKafkaConsumerIsNotReadyWithoutABroker() {
+        try (RoutesApp app = app(Map.of("cdc.kafka.bootstrap-servers", "127.0.0.1:1"))) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
+                    .contains("not connected to Kafka"));
+            assertThat(m.ready().status()).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void metricsMoveWhenChangesFlow() {
+        try (RoutesApp app = app(Map.of())) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> m.ready().status() == 200);
+            for (String f : Fixtures.ALL) {
+                if (!f.contains("watermark")) {
+                    kafka.send(topic, f.contains("ddl") ? 0 : Math.abs(f.hashCode()) % 3, Fixtures.compact(f));
+                }
+            }
+            kafka.send(topic, 1, "{\"id\":0,\"database\":\"x\"");
+            // a watermark two seconds old, as TiCDC sends one every second
+            long watermarkMillis = System.currentTimeMillis() - 2000;
+            kafka.send(topic, 2, watermark(watermarkMillis << 18));
+
+            await().atMost(WAIT).until(() -> m.value("cdc_change_events_total") == CdcConsumeIT.FIXTURE_CHANGES);
+            assertThat(m.value("cdc_change_events_total", Map.of("database", "test", "table", "employee",
+                    "op", "UPDATE"))).isEqualTo(1.0);
+            assertThat(m.value("cdc_change_events_total", Map.of("database", "test", "table", "", "op", "DDL")))
+                    .isEqualTo(1.0);
+            await().atMost(WAIT).until(() -> m.value("cdc_dlq_records_total") == 1.0);
+            // every row of every successful JDBC batch, including the replays the audit table ignores
+            assertThat(m.value("cdc_audit_rows_written_total")).isEqualTo(CdcConsumeIT.FIXTURE_CHANGES);
+            for (String sink : List.of("log", "file", "audit")) {
+                assertThat(m.value("cdc_sink_write_seconds_count", Map.of("sink", sink))).as(sink).isPositive();
+                assertThat(m.samples("cdc_sink_write_seconds_bucket", Map.of("sink", sink))).as(sink).isNotEmpty();
+            }
+            await().atMost(WAIT).until(() -> m.value("cdc_watermark_freshness_seconds",
+                    Map.of("partition", "2")) >= 2.0);
+            double freshness = m.value("cdc_watermark_freshness_seconds", Map.of("partition", "2"));
+            assertThat(freshness).isLessThan((System.currentTimeMillis() - watermarkMillis) / 1000.0 + 1);
+            for (String p : List.of("0", "1", "2")) {
+                await().atMost(WAIT).until(() -> m.value("cdc_consumer_lag_records", Map.of("partition", p)) == 0.0);
+            }
+        }
+    }
+
+    @Test
+    void aHeartbeatIsWrittenMeasuredOnItsWayBackAndKeptOutOfTheSinks() throws Exception {
+        String instance = "i-" + topic;
+        try (RoutesApp app = app(Map.of("cdc.heartbeat.enabled", "true", "cdc.heartbeat.interval", "200ms",
+                "cdc.heartbeat.stale-after", "3s"))) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> db.queryLong(
+                    "select count(*) from app_db.cdc_heartbeat where instance = '" + instance + "'") == 1);
+            List<String> row = db.query("select id, beat_at, instance from app_db.cdc_heartbeat").get(0);
+
+            // nothing comes back without TiCDC: freshness goes DOWN, readiness stays UP
+            await().atMost(WAIT).until(() -> "DOWN".equals(m.all().checkState("heartbeat")));
+            assertThat(m.all().check("heartbeat").path("message").asText())
+                    .contains("no heartbeat has come back since start");
+            assertThat(m.all().status()).isEqualTo(503);
+            assertThat(m.ready().status()).isEqualTo(200);
+            assertThat(m.ready().checkNames()).doesNotContain("heartbeat");
+
+            // what TiCDC would send for the row: the UPDATE, committed 1.5 s ago, next to an ordinary change
+            long committed = System.currentTimeMillis() - 1500;
+            kafka.send(topic, 1, heartbeatUpdate(row, committed));
+            kafka.send(topic, 1, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+
+            await().atMost(WAIT).until(() -> m.value("cdc_heartbeat_latency_seconds_count") >= 1.0);
+            assertThat(m.value("cdc_heartbeat_rows_total")).isEqualTo(1.0);
+            assertThat(m.value("cdc_heartbeat_latency_seconds_sum")).isGreaterThanOrEqualTo(1.5);
+            assertThat(m.all().checkState("heartbeat")).isEqualTo("UP");
+            await().atMost(WAIT).until(() -> db.queryLong("select count(*) from cdc_audit.change_event") == 1);
+            assertThat(db.queryLong("select count(*) from cdc_audit.change_event where source_table = 'cdc_heartbeat'"))
+                    .isZero();
+            assertThat(Files.exists(sinkDir.resolve("app_db/cdc_heartbeat"))).isFalse();
+            assertThat(m.samples("cdc_change_events_total", Map.of("table", "cdc_heartbeat"))).isEmpty();
+            assertThat(m.value("cdc_change_events_total")).isEqualTo(1.0);
+
+            // and stale again once none has come back for HEARTBEAT_STALE_AFTER
+            await().atMost(WAIT).until(() -> "DOWN".equals(m.all().checkState("heartbeat")));
+            assertThat(m.all().check("heartbeat").path("message").asText())
+                    .contains("no heartbeat has come back for");
+        }
+    }
+
+    static String watermark(long watermarkTs) {
+        return "{\"id\":0,\"database\":\"\",\"table\":\"\",\"pkNames\":null,\"isDdl\":false,\"type\":\"TIDB_WATERMARK\","
+                + "\"es\":" + (watermarkTs >>> 18) + ",\"ts\":" + (watermarkTs >>> 18) + ",\"sql\":\"\","
+                + "\"sqlType\":null,\"mysqlType\":null,\"data\":null,\"old\":null,"
+                + "\"_tidb\":{\"watermarkTs\":" + watermarkTs + "}}";
+    }
+
+    /** The Canal-JSON record TiCDC (enable-tidb-extension) writes for an update of the heartbeat row. */
+    static String heartbeatUpdate(List<String> row, long commitMillis) throws Exception {
+        ObjectNode msg = JSON.createObjectNode();
+        msg.put("id", 0).put("database", "app_db").put("table", "cdc_heartbeat");
+        msg.putArray("pkNames").add("id");
+        msg.put("isDdl", false).put("type", "UPDATE").put("es", commitMillis).put("ts", commitMillis + 5)
+                .put("sql", "");
+        msg.putObject("sqlType").put("id", 4).put("beat_at", 93).put("instance", 12);
+        msg.putObject("mysqlType").put("id", "int").put("beat_at", "datetime").put("instance", "varchar");
+        ArrayNode data = msg.putArray("data");
+        data.addObject().put("id", row.get(0)).put("beat_at", row.get(1)).put("instance", row.get(2));
+        msg.putArray("old").addObject().put("beat_at", "2025-01-01 00:00:00.000");
+        msg.putObject("_tidb").put("commitTs", commitMillis << 18);
+        return new String(JSON.writeValueAsBytes(msg), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,448 @@
+package org.tidbcdc.routes;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+
+/**
+ * The compose stack, checked without a Docker engine: docker-compose.yml parsed as YAML and compared with what the
+ * application reads (application.properties), what the broker advertises and what exists in the repository.
+ */
+class StackComposeTest {
+
+    /** Services that run once and exit; every other service is long-running and needs a healthcheck. */
+    private static final Set<String> ONE_SHOT = Set.of("db-init");
+    private static final List<String> TIDB_COMPONENTS = List.of("pd", "tikv", "tidb", "ticdc");
+    /** Environment of the routes container that is read by the JVM, not by application.properties. */
+    private static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z0-9_]+):");
+    private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?::-([^}]*))?}");
+
+    private static Map<String, Object> compose;
+    private static Map<String, Map<String, Object>> services;
+    private static String properties;
+
+    @BeforeAll
+    @SuppressWarnings("unchecked")
+    static void load() throws IOException {
+        Load yaml = new Load(LoadSettings.builder().setLabel("docker-compose.yml").build());
+        compose = (Map<String, Object>) yaml.loadFromString(read("docker-compose.yml"));
+        services = (Map<String, Map<String, Object>>) compose.get("services");
+        properties = read("src/main/resources/application.properties");
+    }
+
+    @Test
+    void theWholePipelineIsThere() {
+        for (String s : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes", "prometheus", "grafana",
+                "demo-load")) {
+            assertTrue(services.containsKey(s), "service " + s);
+        }
+    }
+
+    @Test
+    void everyLongRunningServiceHasARealHealthcheck() {
+        services.forEach((name, svc) -> {
+            if (ONE_SHOT.contains(name)) {
+                assertEquals("no", String.valueOf(svc.get("restart")), name + " runs once");
+                assertFalse(svc.containsKey("healthcheck"), name + " exits, so a healthcheck would never pass");
+                return;
+            }
+            Map<String, Object> hc = map(svc.get("healthcheck"));
+            assertNotNull(hc, name + " has no healthcheck");
+            assertFalse(Boolean.TRUE.equals(hc.get("disable")), name + " healthcheck disabled");
+            List<String> test = strings(hc.get("test"));
+            assertTrue(test.size() >= 2 && List.of("CMD", "CMD-SHELL").contains(test.get(0)), name + ": " + test);
+            assertTrue(hc.containsKey("interval") && hc.containsKey("retries"), name + " healthcheck timing");
+        });
+        // the readiness each component really has, with what exists inside its image
+        assertHealthcheckMentions("pd", "/pd/api/v1/health", "/pd/api/v1/leader");
+        assertHealthcheckMentions("tikv", ":20180/status", "\"state_name\"", "\"is_initialized\"");
+        assertHealthcheckMentions("tidb", ":10080/status");
+        assertHealthcheckMentions("ticdc", ":8300/api/v2/health");
+        assertHealthcheckMentions("kafka", "/opt/kafka/bin/kafka-broker-api-versions.sh", "localhost:9092");
+        assertHealthcheckMentions("routes", ":8080/observe/health/ready");
+    }
+
+    @Test
+    void everyDependencyWaitsOnHealthOrOnCompletion() {
+        services.forEach((name, svc) -> {
+            Object deps = svc.get("depends_on");
+            if (deps == null) {
+                return;
+            }
+            assertTrue(deps instanceof Map, name + ": depends_on must use the long form with a condition");
+            map(deps).forEach((dep, spec) -> {
+                assertTrue(services.containsKey(dep), name + " depends on unknown " + dep);
+                String condition = String.valueOf(map(spec).get("condition"));
+                if (ONE_SHOT.contains(dep)) {
+                    assertEquals("service_completed_successfully", condition, name + " -> " + dep);
+                } else {
+                    assertEquals("service_healthy", condition, name + " -> " + dep);
+                    assertTrue(services.get(dep).containsKey("healthcheck"), dep + " needs a healthcheck");
+                }
+            });
+        });
+        assertEquals(Set.of("kafka", "ticdc", "tidb", "db-init"), map(services.get("routes").get("depends_on"))
+                .keySet());
+        assertEquals(Set.of("pd", "tikv", "tidb"), map(services.get("ticdc").get("depends_on")).keySet());
+    }
+
+    @Test
+    void imagesArePinnedAndTheTiDbComponentsShareOneRelease() {
+        services.forEach((name, svc) -> {
+            if (svc.containsKey("build")) {
+                return;
+            }
+            String image = String.valueOf(svc.get("image"));
+            assertFalse(image.contains("$"), name + ": image must not come from the environment: " + image);
+            int colon = image.lastIndexOf(':');
+            assertTrue(colon > image.lastIndexOf('/'), name + ": image without a tag: " + image);
+            String tag = image.substring(colon + 1);
+            assertFalse(Set.of("latest", "nightly", "master", "main").contains(tag), name + ": floating tag " + image);
+            assertTrue(tag.matches("v?\\d+(\\.\\d+)+.*"), name + ": tag is not a version: " + image);
+        });
+        Set<String> tags = new TreeSet<>();
+        for (String c : TIDB_COMPONENTS) {
+            String image = String.valueOf(services.get(c).get("image"));
+            assertTrue(image.startsWith("pingcap/" + c + ":"), image);
+            tags.add(image.substring(image.indexOf(':') + 1));
+        }
+        assertEquals(1, tags.size(), "pd, tikv, tidb and ticdc must run one release: " + tags);
+        assertTrue(tags.iterator().next().matches("v8\\.5\\.\\d+"), "TiDB v8.5.x: " + tags);
+        assertTrue(String.valueOf(services.get("kafka").get("image")).startsWith("apache/kafka:"));
+    }
+
+    @Test
+    void theRoutesGetExactlyThePropertyNamesTheyRead() {
+        Set<String> read = new TreeSet<>();
+        Matcher m = ENV_PLACEHOLDER.matcher(properties);
+        while (m.find()) {
+            read.add(m.group(1));
+        }
+        Map<String, String> env = routesEnv();
+        Set<String> unknown = new TreeSet<>(env.keySet());
+        unknown.removeAll(read);
+        unknown.removeAll(JVM_ENV);
+        assertEquals(Set.of(), unknown, "environment of routes that application.properties never reads");
+        for (String wired : List.of("KAFKA_BOOTSTRAP_SERVERS", "CDC_TOPIC", "SINK_DIR", "AUDIT_JDBC_URL",
+                "AUDIT_DB_USER", "ROUTES_DIR", "ROUTES_RELOAD", "PD_URL", "TIDB_STATUS_URL", "TICDC_URL",
+                "CHANGEFEED_ID", "CHANGEFEED_FILTER_RULES", "MANAGEMENT_PORT", "HEARTBEAT_ENABLED",
+                "SHUTDOWN_TIMEOUT_SECONDS")) {
+            assertTrue(env.containsKey(wired), "routes environment lacks " + wired);
+        }
+        assertEquals("true", env.get("ROUTES_RELOAD"));
+        assertEquals("true", env.get("HEARTBEAT_ENABLED"));
+        assertEquals("app_db.*", env.get("CHANGEFEED_FILTER_RULES"), "the demo schema, not cdc_audit (a loop)");
+    }
+
+    @Test
+    void theRoutesReachTheOtherServicesOnTheirContainerPorts() {
+        Map<String, String> env = routesEnv();
+        assertEquals(URI.create("http://pd:2379"), URI.create(env.get("PD_URL")));
+        assertEquals(URI.create("http://tidb:10080"), URI.create(env.get("TIDB_STATUS_URL")));
+        assertEquals(URI.create("http://ticdc:8300"), URI.create(env.get("TICDC_URL")));
+        URI jdbc = URI.create(env.get("AUDIT_JDBC_URL").substring("jdbc:".length()));
+        assertEquals("tidb:4000", jdbc.getAuthority());
+        assertEquals("/cdc_audit", jdbc.getPath());
+        assertTrue(advertisedListeners().containsAll(List.of(env.get("KAFKA_BOOTSTRAP_SERVERS").split(","))),
+                "routes bootstrap " + env.get("KAFKA_BOOTSTRAP_SERVERS") + " not in " + advertisedListeners());
+        assertTrue(published("routes").contains(env.get("MANAGEMENT_PORT")), "management port is published");
+    }
+
+    @Test
+    void theChangefeedWritesToAListenerTheBrokerAdvertisesWithMatchingTopicDefaults() {
+        URI sink = URI.create(changefeedSinkUri());
+        assertEquals("kafka", sink.getScheme());
+        assertTrue(advertisedListeners().contains(sink.getAuthority()),
+                "TiCDC writes to " + sink.getAuthority() + ", the broker advertises " + advertisedListeners());
+        Map<String, String> query = query(sink);
+        assertEquals("canal-json", query.get("protocol"));
+        assertEquals("true", query.get("enable-tidb-extension"));
+        Map<String, String> kafka = env("kafka");
+        assertEquals(query.get("partition-num"), kafka.get("KAFKA_NUM_PARTITIONS"), "num.partitions = partition-num");
+        assertTrue(Long.parseLong(kafka.get("KAFKA_MESSAGE_MAX_BYTES")) >= Long.parseLong(query.get(
+                "max-message-bytes")), "message.max.bytes >= max-message-bytes");
+        assertEquals("0", kafka.get("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS"));
+    }
+
+    @Test
+    void kafkaIsOneKraftNodeWithAnInternalAndAHostListener() {
+        Map<String, String> kafka = env("kafka");
+        assertEquals("broker,controller", kafka.get("KAFKA_PROCESS_ROLES"));
+        assertEquals(Set.of("kafka:29092", "localhost:9092"), new TreeSet<>(advertisedListeners()));
+        assertTrue(published("kafka").contains("9092"));
+    }
+
+    @Test
+    void pdIsSetUpForASingleTikv() throws IOException {
+        List<String> command = strings(services.get("pd").get("command"));
+        String config = command.stream().filter(a -> a.startsWith("--config=")).findFirst()
+                .orElseThrow(() -> new AssertionError("pd has no --config")).substring("--config=".length());
+        Path file = hostPathOf("pd", config);
+        assertTrue(Files.readString(file).matches("(?s).*\\[replication]\\s*(#[^\\n]*\\n\\s*)*max-replicas\\s*=\\s*1\\b.*"),
+                file + " must set [replication] max-replicas = 1");
+    }
+
+    @Test
+    void mountedFilesAndFoldersExist() {
+        services.forEach((name, svc) -> {
+            for (String[] m : mounts(svc)) {
+                if (m[0].startsWith(".")) {
+                    assertTrue(Files.exists(Path.of(m[0])), name + " mounts missing " + m[0]);
+                }
+            }
+            // a script the container runs from a mount must be mounted there
+            String run = String.valueOf(svc.get("healthcheck")) + svc.get("entrypoint") + svc.get("command");
+            Matcher stack = Pattern.compile("/stack/[\\w.-]+").matcher(run);
+            while (stack.find()) {
+                hostPathOf(name, stack.group());
+            }
+        });
+    }
+
+    @Test
+    void pdTikvAndKafkaKeepTheirDataInNamedVolumes() {
+        Set<String> declared = map(compose.get("volumes")).keySet();
+        for (String[] svcAndTarget : new String[][] {{"pd", "/data"}, {"tikv", "/data"},
+                {"kafka", map(services.get("kafka").get("environment")).get("KAFKA_LOG_DIRS").toString()}}) {
+            String source = mounts(services.get(svcAndTarget[0])).stream().filter(m -> m[1].equals(svcAndTarget[1]))
+                    .map(m -> m[0]).findFirst().orElseThrow(() -> new AssertionError(svcAndTarget[0] + " data"));
+            assertTrue(declared.contains(source), svcAndTarget[0] + " data in a named volume, not " + source);
+        }
+    }
+
+    @Test
+    void allServicesShareOneNetwork() {
+        Map<String, Object> networks = map(compose.get("networks"));
+        assertEquals(1, networks.size(), "one network");
+        String net = networks.keySet().iterator().next();
+        services.forEach((name, svc) -> assertEquals(List.of(net), strings(svc.get("networks")), name));
+    }
+
+    @Test
+    void aComposeStopIsAGracefulCamelShutdown() {
+        Duration grace = duration(String.valueOf(services.get("routes").get("stop_grace_period")));
+        String fromEnv = routesEnv().get("SHUTDOWN_TIMEOUT_SECONDS");
+        Matcher m = Pattern.compile("\\{\\{env:SHUTDOWN_TIMEOUT_SECONDS:(\\d+)}}").matcher(properties);
+        assertTrue(m.find(), "application.properties reads SHUTDOWN_TIMEOUT_SECONDS");
+        long camel = Long.parseLong(fromEnv != null ? fromEnv : m.group(1));
+        assertTrue(grace.compareTo(Duration.ofSeconds(camel + 5)) >= 0,
+                "stop_grace_period " + grace + " must exceed Camel's shutdown timeout " + camel + "s");
+    }
+
+    @Test
+    void theRoutesAreBuiltHereAndMountTheirRoutesAndTheSink() throws IOException {
+        Map<String, Object> routes = services.get("routes");
+        assertEquals("Dockerfile", String.valueOf(map(routes.get("build")).get("dockerfile")));
+        Map<String, String> env = routesEnv();
+        assertEquals("./routes", sourceOf("routes", env.get("ROUTES_DIR")), "ROUTES_DIR is the mounted ./routes");
+        assertEquals("./data/sink", sourceOf("routes", env.get("SINK_DIR")), "SINK_DIR is the mounted ./data/sink");
+
+        String dockerfile = read("Dockerfile");
+        assertTrue(dockerfile.matches("(?s).*FROM maven:3\\.9-eclipse-temurin-17 AS build.*"), "maven build stage");
+        assertTrue(dockerfile.matches("(?s).*FROM eclipse-temurin:17-jre.*"), "JRE runtime stage");
+        assertTrue(dockerfile.contains("package -DskipTests"));
+        assertTrue(dockerfile.matches("(?s).*\\nUSER (?!root|0\\b)\\S+.*"), "runs as a non-root user");
+        assertTrue(dockerfile.contains("EXPOSE 8080"));
+        assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/routes.jar\"]"), "java is PID 1");
+        assertTrue(read(".dockerignore").contains("!src/"), ".dockerignore");
+    }
+
+    @Test
+    void jvmMemoryComesFromJavaToolOptionsInTheImageAndTheComposeFile() throws IOException {
+        Matcher image = Pattern.compile("ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"").matcher(read("Dockerfile"));
+        assertTrue(image.find(), "Dockerfile sets JAVA_TOOL_OPTIONS");
+        String compose = resolve(routesEnv().get("JAVA_TOOL_OPTIONS"));
+        assertEquals(image.group(1), compose, "the compose default and the image agree");
+        assertTrue(compose.matches(".*-Xmx\\d+m.*") && compose.contains("-XX:MaxMetaspaceSize="), compose);
+    }
+
+    @Test
+    void monitoringAndDemoAreProfiles() throws IOException {
+        assertEquals(List.of("monitoring"), strings(services.get("prometheus").get("profiles")));
+        assertEquals(List.of("monitoring"), strings(services.get("grafana").get("profiles")));
+        assertEquals(List.of("demo"), strings(services.get("demo-load").get("profiles")));
+        for (String core : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes")) {
+            assertFalse(services.get(core).containsKey("profiles"), core + " starts without a profile");
+        }
+        String prometheus = read("prometheus.yml");
+        for (String target : List.of("pd:2379", "tikv:20180", "tidb:10080", "ticdc:8300", "routes:8080")) {
+            assertTrue(prometheus.contains("\"" + target + "\""), "prometheus.yml scrapes " + target);
+        }
+        assertTrue(prometheus.contains("metrics_path: /observe/metrics"));
+        assertTrue(read("monitoring/grafana/provisioning/datasources/prometheus.yml")
+                .contains("url: http://prometheus:9090"));
+    }
+
+    @Test
+    void dbInitAppliesTheScriptsFolder() {
+        assertEquals("./db_script", sourceOf("db-init", "/db_script"));
+        assertTrue(Files.isExecutable(Path.of("start.sh")), "start.sh is executable");
+    }
+
+    @Test
+    void theReadmeTellsHowToStartUseAndRepairTheStack() throws IOException {
+        String readme = read("README.md");
+        for (String part : List.of("## Quick start", "./start.sh", "mysql -h 127.0.0.1 -P 4000 -u root",
+                "use app_db;", "update users set username = 'sagi' where id = 1;", "data/sink/app_db/users/",
+                "cdc_audit.change_event", "docker compose down -v", "### Services and ports", "### JVM settings",
+                "JAVA_TOOL_OPTIONS", "--monitoring", "--demo", "### Troubleshooting", "PD without a leader",
+                "TiKV `Disconnected`", "`warning` because Kafka is unreachable", "port is already in use")) {
+            assertTrue(readme.contains(part), "README lacks: " + part);
+        }
+        for (String service : services.keySet()) {
+            assertTrue(readme.contains("| `" + service + "` |"), "README's services table lacks " + service);
+        }
+    }
+
+    // ---- helpers ----
+
+    private static void assertHealthcheckMentions(String service, String... parts) {
+        String test = String.join(" ", strings(map(services.get(service).get("healthcheck")).get("test")));
+        for (String part : parts) {
+            assertTrue(test.contains(part), service + " healthcheck should check " + part + ": " + test);
+        }
+    }
+
+    private static String changefeedSinkUri() {
+        String fromEnv = routesEnv().get("CHANGEFEED_SINK_URI");
+        if (fromEnv != null) {
+            return fromEnv;
+        }
+        Matcher m = Pattern.compile("\\{\\{env:CHANGEFEED_SINK_URI:(kafka://[^{]*)\\{\\{cdc\\.topic}}([^}]*)}}")
+                .matcher(properties);
+        assertTrue(m.find(), "default of CHANGEFEED_SINK_URI in application.properties");
+        return m.group(1) + "topic" + m.group(2);
+    }
+
+    private static Map<String, String> query(URI uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String kv : uri.getQuery().split("&")) {
+            int eq = kv.indexOf('=');
+            out.put(kv.substring(0, eq), kv.substring(eq + 1));
+        }
+        return out;
+    }
+
+    private static List<String> advertisedListeners() {
+        List<String> out = new ArrayList<>();
+        for (String l : env("kafka").get("KAFKA_ADVERTISED_LISTENERS").split(",")) {
+            out.add(l.substring(l.indexOf("://") + 3));
+        }
+        return out;
+    }
+
+    private static Map<String, String> routesEnv() {
+        return env("routes");
+    }
+
+    private static Map<String, String> env(String service) {
+        Object env = services.get(service).get("environment");
+        assertTrue(env instanceof Map, service + ": environment as a map");
+        Map<String, String> out = new LinkedHashMap<>();
+        map(env).forEach((k, v) -> out.put(k, v == null ? "" : String.valueOf(v)));
+        return out;
+    }
+
+    /** Published host ports' container side, e.g. "8080" for "${HOST_PORT_ROUTES:-8080}:8080". */
+    private static Set<String> published(String service) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String p : strings(services.get(service).get("ports"))) {
+            out.add(p.substring(p.lastIndexOf(':') + 1));
+        }
+        return out;
+    }
+
+    /** Short-syntax volumes as {source, target}. */
+    private static List<String[]> mounts(Map<String, Object> svc) {
+        List<String[]> out = new ArrayList<>();
+        for (String v : strings(svc.get("volumes"))) {
+            String[] parts = v.split(":");
+            out.add(new String[] {parts[0], parts[1]});
+        }
+        return out;
+    }
+
+    private static String sourceOf(String service, String target) {
+        return mounts(services.get(service)).stream().filter(m -> m[1].equals(target)).map(m -> m[0]).findFirst()
+                .orElseThrow(() -> new AssertionError(service + " mounts nothing at " + target));
+    }
+
+    /** The host file behind a path inside the container, through the service's bind mounts. */
+    private static Path hostPathOf(String service, String containerPath) {
+        for (String[] m : mounts(services.get(service))) {
+            if (m[0].startsWith(".") && (containerPath.equals(m[1]) || containerPath.startsWith(m[1] + "/"))) {
+                Path p = Path.of(m[0] + containerPath.substring(m[1].length()));
+                assertTrue(Files.exists(p), service + ": " + containerPath + " -> missing " + p);
+                return p;
+            }
+        }
+        return fail(service + " uses " + containerPath + " but mounts nothing there");
+    }
+
+    private static String resolve(String value) {
+        return INTERPOLATION.matcher(value).replaceAll(r -> Matcher.quoteReplacement(r.group(2) == null ? ""
+                : r.group(2)));
+    }
+
+    /** Compose durations such as 45s, 1m30s, 2m. */
+    private static Duration duration(String s) {
+        Matcher m = Pattern.compile("(\\d+)(ms|h|m|s)").matcher(s);
+        Duration d = Duration.ZERO;
+        int end = 0;
+        while (m.find()) {
+            long n = Long.parseLong(m.group(1));
+            d = d.plus(switch (m.group(2)) {
+                case "h" -> Duration.ofHours(n);
+                case "m" -> Duration.ofMinutes(n);
+                case "s" -> Duration.ofSeconds(n);
+                default -> Duration.ofMillis(n);
+            });
+            end = m.end();
+        }
+        assertEquals(s.length(), end, "duration " + s);
+        return d;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    private static List<String> strings(Object o) {
+        List<String> out = new ArrayList<>();
+        if (o instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        } else if (o != null) {
+            out.add(String.valueOf(o));
+        }
+        return out;
+    }
+
+    private static String read(String path) throws IOException {
+        return Files.readString(Path.of(path), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,57 @@
+package org.tidbcdc.routes.ticdc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ChangefeedSpecTest {
+
+    private static final String SINK = "kafka://kafka:29092/ti-db-updates?protocol=canal-json";
+
+    @Test
+    void createRequestHasExactlyTheAgreedShape() throws Exception {
+        ChangefeedSpec spec = ChangefeedSpec.of("tidb-to-kafka", SINK, "ti-db-updates", "app_db.*", "none");
+        assertEquals("{\"changefeed_id\":\"tidb-to-kafka\",\"sink_uri\":\"" + SINK + "&enable-tidb-extension=true\","
+                + "\"replica_config\":{\"filter\":{\"rules\":[\"app_db.*\",\"!cdc_audit.*\"]},"
+                + "\"sink\":{\"protocol\":\"canal-json\",\"kafka_config\":{\"large_message_handle\":"
+                + "{\"large_message_handle_option\":\"none\"}}}}}", spec.createRequest());
+    }
+
+    @Test
+    void auditExclusionIsAlwaysLastAndOnce() {
+        assertEquals(List.of("app_db.*", "shop.orders", "!cdc_audit.*"), ChangefeedSpec.of("cf", SINK,
+                "ti-db-updates", " !cdc_audit.* , app_db.*,, shop.orders ,", "none").filterRules());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ChangefeedSpec.of("cf", SINK, "ti-db-updates", " , !cdc_audit.*", "none"));
+        assertTrue(e.getMessage().startsWith("CHANGEFEED_FILTER_RULES"), e.getMessage());
+    }
+
+    @Test
+    void settingsTiCdcWouldRefuseStopStartUpNamingTheSetting() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("tidb_to_kafka", SINK,
+                "ti-db-updates", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_ID 'tidb_to_kafka'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("a".repeat(129), SINK,
+                "ti-db-updates", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_ID"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("cf", SINK,
+                "ti-db-updates", "app_db.*", "big")).getMessage().startsWith("CHANGEFEED_LARGE_MESSAGE 'big'"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("cf", SINK,
+                "other", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_SINK_URI"));
+    }
+
+    @Test
+    void driftNamesWhatDiffers() {
+        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*", "none");
+        ChangefeedInfo same = new ChangefeedInfo("normal", SINK + "&enable-tidb-extension=true",
+                List.of("app_db.*", "!cdc_audit.*"), 0, "", "");
+        assertEquals(List.of(), spec.driftOf(same));
+        ChangefeedInfo other = new ChangefeedInfo("normal", SINK, List.of("*.*"), 0, "", "");
+        assertEquals(List.of("sink URI enable-tidb-extension is missing, expected enable-tidb-extension=true",
+                "filter rules are [*.*], expected [app_db.*, !cdc_audit.*]"), spec.driftOf(other));
+        // what TiCDC did not report cannot be compared
+        assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "")));
+    }
+}

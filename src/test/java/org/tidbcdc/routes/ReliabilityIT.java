@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -35,6 +34,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
@@ -115,7 +115,8 @@ class ReliabilityIT {
                     // the numbers, with the default max.poll.interval.ms (300 s) and retry settings
                     return new Scale(name, 200_000, 5, Duration.ofSeconds(20), 50_000, 20_000,
                             Duration.ofSeconds(30), Duration.ofMinutes(6), Map.of(),
-                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000, Duration.ofMinutes(15));
+                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000,
+                            Duration.ofMinutes(15));
                 default:
                     throw new IllegalArgumentException("reliability.scale must be short or full, got " + name);
             }
@@ -743,7 +744,7 @@ class ReliabilityIT {
                 peakLag.accumulateAndGet(sent.get() - auditRows(), Math::max);
             }, 0, 1, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            // mostly small rows, some of 16 KiB and 256 KiB; then rows of TiCDC's max-message-bytes (1 MiB) back to back
+            // mostly small rows, some of 16 KiB and 256 KiB; then rows of TiCDC's max-message-bytes (1 MiB) in a row
             Random random = new Random(SEED);
             for (long from = 0; from < total; from += 5_000) {
                 List<ProducerRecord<byte[], byte[]>> chunk = new ArrayList<>();
@@ -834,7 +835,7 @@ class ReliabilityIT {
 
         /** Lines of every log of this scenario that match a regular expression. */
         List<String> logLines(String regex) {
-            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+            Pattern pattern = Pattern.compile(regex);
             return logText().lines().filter(l -> pattern.matcher(l).find()).toList();
         }
 

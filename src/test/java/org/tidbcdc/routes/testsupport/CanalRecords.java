@@ -3,6 +3,7 @@ package org.tidbcdc.routes.testsupport;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -103,7 +104,8 @@ public final class CanalRecords {
             switch (i % 8) {
                 case 0 -> {
                     byte[] whole = bytes(r);
-                    out.add(new Poison("truncated JSON", java.util.Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 2))));
+                    out.add(new Poison("truncated JSON",
+                            Arrays.copyOf(whole, 1 + random.nextInt(whole.length - 2))));
                 }
                 case 1 -> {
                     switch (variant) {
@@ -143,7 +145,8 @@ public final class CanalRecords {
                         case 0 -> r.put("table", "t".repeat(65 + random.nextInt(300)));
                         case 1 -> r.put("database", "d".repeat(65 + random.nextInt(300)));
                         case 2 -> r.put("es", 253402300800000L + random.nextInt(1000)); // the year 10000
-                        default -> ((ObjectNode) r.get("_tidb")).put("claimCheckLocation", "s3://b/" + "x".repeat(1100));
+                        default -> ((ObjectNode) r.get("_tidb"))
+                                .put("claimCheckLocation", "s3://b/" + "x".repeat(1100));
                     }
                     out.add(new Poison("beyond what TiDB writes", bytes(r)));
                 }
@@ -160,7 +163,7 @@ public final class CanalRecords {
     /** An otherwise valid record whose value is about {@code bytes} long and cut before its end. */
     public static Poison hugeInvalid(int bytes) {
         byte[] whole = insert("app_db", "poison", 999_999L, BASE_TS + 999_999L, "x".repeat(bytes));
-        return new Poison("5 MB invalid", java.util.Arrays.copyOf(whole, whole.length - 3));
+        return new Poison("5 MB invalid", Arrays.copyOf(whole, whole.length - 3));
     }
 
     private static byte[] invalidUtf8(byte[] valid, int variant) {
@@ -182,7 +185,8 @@ public final class CanalRecords {
 
     private static byte[] nested(int depth) {
         StringBuilder b = new StringBuilder(depth * 2 + 64);
-        b.append("{\"id\":0,\"database\":\"app_db\",\"table\":\"poison\",\"isDdl\":false,\"type\":\"INSERT\",\"data\":");
+        b.append("{\"id\":0,\"database\":\"app_db\",\"table\":\"poison\",\"isDdl\":false,")
+                .append("\"type\":\"INSERT\",\"data\":");
         b.append("[".repeat(depth)).append("]".repeat(depth)).append('}');
         return b.toString().getBytes(StandardCharsets.UTF_8);
     }

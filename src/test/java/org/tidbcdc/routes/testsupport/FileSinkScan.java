@@ -31,7 +31,7 @@ public final class FileSinkScan {
     private long lines;
     private long torn;
     private long conflicts;
-    private final Map<String, Integer> textHashByKey = new HashMap<>();
+    private final Map<String, Integer> hashByKey = new HashMap<>();
     private final Set<String> commitTs = new HashSet<>();
     private final List<Path> files = new ArrayList<>();
 
@@ -77,7 +77,7 @@ public final class FileSinkScan {
         }
         String key = line.path("eventKey").asText();
         int hash = ((ObjectNode) line.deepCopy()).without("source").toString().hashCode();
-        Integer first = textHashByKey.putIfAbsent(key, hash);
+        Integer first = hashByKey.putIfAbsent(key, hash);
         if (first != null && first != hash) {
             conflicts++;
         }
@@ -95,7 +95,7 @@ public final class FileSinkScan {
     }
 
     public long distinctKeys() {
-        return textHashByKey.size();
+        return hashByKey.size();
     }
 
     /** Lines beyond the first of their eventKey. */

@@ -1,0 +1,687 @@
+package org.tidbcdc.routes.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.tidbcdc.routes.testsupport.KafkaBroker;
+import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.RoutesProcess;
+
+/**
+ * The pipeline benchmark: the real routes.jar against a real KRaft broker and a real MariaDB, compared with a raw
+ * Kafka consumer on the same topic in the same run. See README "Performance" for what each column means.
+ *
+ * <ol>
+ *   <li>Loads N generated Canal-JSON records ({@link CanalRecordGenerator}) into a 3-partition topic.</li>
+ *   <li>Drains that topic with the raw baseline, the routes with all three sinks, the routes with file and log only,
+ *       and the raw baseline again; each from the start of the topic, in a new consumer group and a new process.</li>
+ *   <li>Offers records at a fixed rate to a fresh topic, first to the routes with all sinks, then to the baseline, and
+ *       measures the latency each change adds.</li>
+ * </ol>
+ */
+public final class PipelineBenchmark implements AutoCloseable {
+
+    /** The JVM settings documented in README "Performance"; the image passes them as JAVA_TOOL_OPTIONS. */
+    public static final String DEFAULT_JVM_OPTIONS =
+            "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -Xss512k -XX:+ExitOnOutOfMemoryError";
+
+    private static final int PARTITIONS = 3;
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    private static final DateTimeFormatter DATETIME3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
+
+    /** What to run; every field has a system property (see {@link #fromSystemProperties}). */
+    public record Options(int records, int watermarkEvery, int rate, int warmupSeconds, int latencySeconds,
+                          String jvmOptions, Path workDir, long seed) {
+    }
+
+    /** One row of the table. Latency and startup are null where they were not measured. */
+    public record Row(String name, long records, long bytes, double seconds, Double p50, Double p99, long peakRss,
+                      Double startupMillis, String note) {
+
+        double eventsPerSecond() {
+            return records / seconds;
+        }
+
+        double megabytesPerSecond() {
+            return bytes / seconds / 1e6;
+        }
+    }
+
+    /** Everything one run measured. */
+    public record Result(Options options, long records, long changes, long bytes, List<Row> rows, List<String> notes,
+                         String markdown) {
+    }
+
+    private final Options options;
+    private final KafkaBroker kafka;
+    private final MariaDbServer db;
+    private final List<String> notes = new ArrayList<>();
+
+    public PipelineBenchmark(Options options) {
+        this.options = options;
+        this.kafka = KafkaBroker.start();
+        this.db = MariaDbServer.start();
+        db.applyDbScripts();
+    }
+
+    public static Options fromSystemProperties(int defaultRecords, int defaultWarmup, int defaultLatency) {
+        return new Options(
+                Integer.getInteger("bench.records", defaultRecords),
+                Integer.getInteger("bench.watermark-every", 1000),
+                Integer.getInteger("bench.rate", 2000),
+                Integer.getInteger("bench.warmup-seconds", defaultWarmup),
+                Integer.getInteger("bench.latency-seconds", defaultLatency),
+                System.getProperty("bench.jvm-options", DEFAULT_JVM_OPTIONS),
+                Path.of(System.getProperty("bench.work-dir", "target/bench")).toAbsolutePath(),
+                Long.getLong("bench.seed", 42));
+    }
+
+    // ---- the run ---------------------------------------------------------------------------------------------------
+
+    public Result run() throws Exception {
+        Files.createDirectories(options.workDir());
+        String topic = "bench-" + UUID.randomUUID();
+        kafka.createTopic(topic, PARTITIONS);
+        long t0 = System.nanoTime();
+        Load load = load(topic);
+        notes.add(String.format(Locale.ROOT, "Loaded %,d records (%,d changes, %,d watermarks, %.1f MB, %.0f bytes on"
+                        + " average) in %.1f s before any consumer started.", load.records, load.changes,
+                load.records - load.changes, load.bytes / 1e6, (double) load.bytes / load.records,
+                (System.nanoTime() - t0) / 1e9));
+
+        Row baseline1 = drainBaseline(topic, load, "raw baseline (first)");
+        Row all = drainRoutes(topic, load, "routes: log, file, audit", "log,file,audit");
+        Row fileLog = drainRoutes(topic, load, "routes: log, file", "log,file");
+        Row baseline2 = drainBaseline(topic, load, "raw baseline (second)");
+        // the faster baseline is the one the ratios use: the conservative choice on a shared machine
+        Row baseline = baseline1.seconds() <= baseline2.seconds() ? baseline1 : baseline2;
+        notes.add(String.format(Locale.ROOT, "Raw baseline drained at %,.0f and %,.0f events/s (before and after the"
+                + " routes); the ratios use the faster one.", baseline1.eventsPerSecond(), baseline2.eventsPerSecond()));
+
+        Latency routesLatency = options.latencySeconds() > 0 ? latencyRoutes() : null;
+        Latency baselineLatency = options.latencySeconds() > 0 ? latencyBaseline() : null;
+
+        List<Row> rows = List.of(
+                withLatency(all, routesLatency),
+                fileLog,
+                withLatency(new Row("raw baseline", baseline.records(), baseline.bytes(), baseline.seconds(), null,
+                        null, baseline.peakRss(), baseline.startupMillis(), baseline.note()), baselineLatency));
+        String markdown = markdown(load, rows, baseline);
+        return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes), markdown);
+    }
+
+    private static Row withLatency(Row r, Latency l) {
+        return l == null ? r : new Row(r.name(), r.records(), r.bytes(), r.seconds(), l.p50, l.p99, r.peakRss(),
+                r.startupMillis(), r.note());
+    }
+
+    // ---- load ------------------------------------------------------------------------------------------------------
+
+    private record Load(long records, long changes, long bytes, Map<TopicPartition, Long> endOffsets) {
+    }
+
+    private Load load(String topic) throws Exception {
+        CanalRecordGenerator gen = new CanalRecordGenerator(options.seed(), 1_735_689_600_000L, PARTITIONS,
+                options.watermarkEvery());
+        notes.add("Tables: " + gen + ".");
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> producer = producer(20, 1024 * 1024)) {
+            for (int i = 0; i < options.records(); i++) {
+                CanalRecordGenerator.Generated g = gen.next();
+                bytes += g.value().length;
+                producer.send(new ProducerRecord<>(topic, g.partition(), null, g.value()));
+            }
+            producer.flush();
+        }
+        Map<TopicPartition, Long> end = endOffsets(topic);
+        long total = end.values().stream().mapToLong(Long::longValue).sum();
+        if (total != options.records()) {
+            throw new IllegalStateException("loaded " + total + " records, wanted " + options.records());
+        }
+        return new Load(total, gen.changes(), bytes, end);
+    }
+
+    private KafkaProducer<byte[], byte[]> producer(int lingerMs, int batchBytes) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
+        return new KafkaProducer<>(p);
+    }
+
+    private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
+        try (Admin admin = kafka.admin()) {
+            Map<TopicPartition, OffsetSpec> specs = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                specs.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> out = new HashMap<>();
+            admin.listOffsets(specs).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp, info.offset()));
+            return out;
+        }
+    }
+
+    // ---- drain -----------------------------------------------------------------------------------------------------
+
+    /**
+     * The routes drain the loaded topic from the start. The clock starts when the first change line shows in the file
+     * sink (so it also gives the startup time) and stops when the committed offsets of every partition reach the end
+     * of the topic, which happens only after every enabled sink holds every change.
+     */
+    private Row drainRoutes(String topic, Load load, String name, String sinks) throws Exception {
+        String run = "routes-" + sinks.replace(',', '-');
+        Path sinkDir = freshDir(run + "-sink");
+        db.executeScript("truncate table cdc_audit.change_event;");
+        String group = "bench-" + UUID.randomUUID();
+        try (RoutesProcess routes = startRoutes(topic, group, sinks, sinkDir, run)) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
+            long first = waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS);
+            long last;
+            try (Admin admin = kafka.admin()) {
+                last = waitFor(() -> committedAll(admin, group, load.endOffsets()), routes, deadline,
+                        TimeUnit.MILLISECONDS.toNanos(20));
+            }
+            long peakRss = routes.peakRssBytes();
+            long lines = sinkLines(sinkDir);
+            if (lines != load.changes()) {
+                throw new IllegalStateException(name + ": " + lines + " lines in the file sink, wanted "
+                        + load.changes());
+            }
+            if (sinks.contains("audit")) {
+                long rows = db.queryLong("select count(*) from cdc_audit.change_event");
+                if (rows != load.changes()) {
+                    throw new IllegalStateException(name + ": " + rows + " audit rows, wanted " + load.changes());
+                }
+            }
+            routes.terminate(Duration.ofSeconds(30));
+            return new Row(name, load.records(), load.bytes(), (last - first) / 1e9, null, null, peakRss,
+                    (first - routes.startedNanos()) / 1e6, "");
+        }
+    }
+
+    private Row drainBaseline(String topic, Load load, String name) throws Exception {
+        try (Baseline b = Baseline.start(this, topic, load.records(), false, name.contains("first") ? "b1" : "b2")) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
+            while (b.drained == null) {
+                if (System.nanoTime() > deadline || !b.process.isAlive() && b.drained == null) {
+                    Thread.sleep(200);
+                    if (b.drained == null) {
+                        throw new IllegalStateException(name + " did not drain the topic; see " + b.log);
+                    }
+                }
+                Thread.sleep(20);
+            }
+            long[] d = b.drained;
+            b.process.waitFor(30, TimeUnit.SECONDS);
+            return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
+                    (d[2] - b.started) / 1e6, "");
+        }
+    }
+
+    private RoutesProcess startRoutes(String topic, String group, String sinks, Path sinkDir, String run)
+            throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        env.put("CDC_TOPIC", topic);
+        env.put("CDC_DLQ_TOPIC", topic + "-dlq");
+        env.put("CDC_GROUP_ID", group);
+        env.put("CDC_INSTANCE_ID", group);
+        env.put("SINKS", sinks);
+        env.put("SINK_DIR", sinkDir.toString());
+        env.put("AUDIT_JDBC_URL", db.jdbcUrl("cdc_audit"));
+        env.put("AUDIT_DB_USER", "root");
+        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions());
+        Path log = options.workDir().resolve(run + ".log");
+        Files.deleteIfExists(log);
+        return RoutesProcess.start(env, List.of(), log);
+    }
+
+    private static boolean firstLineVisible(Path sinkDir) {
+        if (!Files.isDirectory(sinkDir)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.walk(sinkDir)) {
+            return files.anyMatch(f -> f.toString().endsWith(".jsonl") && f.toFile().length() > 0);
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static boolean committedAll(Admin admin, String group, Map<TopicPartition, Long> end) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+                OffsetAndMetadata o = committed.get(e.getKey());
+                if (e.getValue() > 0 && (o == null || o.offset() < e.getValue())) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** Polls until the condition holds; returns the nanoTime it was first seen to hold. */
+    private static long waitFor(java.util.function.BooleanSupplier condition, RoutesProcess routes, long deadline,
+            long pollNanos) {
+        while (!condition.getAsBoolean()) {
+            if (!routes.isAlive()) {
+                throw new IllegalStateException("routes.jar exited; see " + routes.log());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("routes.jar did not get there in time; see " + routes.log());
+            }
+            LockSupport.parkNanos(pollNanos);
+        }
+        return System.nanoTime();
+    }
+
+    private static long sinkLines(Path sinkDir) throws IOException {
+        long lines = 0;
+        try (Stream<Path> files = Files.walk(sinkDir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".jsonl")).toList()) {
+                byte[] all = Files.readAllBytes(f);
+                for (byte b : all) {
+                    if (b == '\n') {
+                        lines++;
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private Path freshDir(String name) throws IOException {
+        Path dir = options.workDir().resolve(name);
+        if (Files.exists(dir)) {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return dir;
+    }
+
+    // ---- latency ---------------------------------------------------------------------------------------------------
+
+    private record Latency(Double p50, Double p99, long samples) {
+    }
+
+    /** Records sent at a fixed rate: the send time of each, by partition and offset. */
+    private final class FixedRate {
+        final Map<Long, Long> sentAt = new ConcurrentHashMap<>();
+        final AtomicLong changesSent = new AtomicLong();
+        long measuredFrom;
+
+        /** Sends at {@code rate} records/s for warm-up plus measured seconds; returns when the last one is acked. */
+        void run(String topic) {
+            CanalRecordGenerator gen = new CanalRecordGenerator(options.seed() + 1, System.currentTimeMillis(),
+                    PARTITIONS, options.watermarkEvery());
+            long total = (long) options.rate() * (options.warmupSeconds() + options.latencySeconds());
+            long interval = 1_000_000_000L / options.rate();
+            long start = System.nanoTime();
+            measuredFrom = System.currentTimeMillis() + options.warmupSeconds() * 1000L;
+            try (KafkaProducer<byte[], byte[]> producer = producer(0, 64 * 1024)) {
+                for (long i = 0; i < total; i++) {
+                    long due = start + i * interval;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        LockSupport.parkNanos(wait);
+                    }
+                    CanalRecordGenerator.Generated g = gen.next();
+                    long ts = System.currentTimeMillis();
+                    if (!g.watermark()) {
+                        changesSent.incrementAndGet();
+                    }
+                    producer.send(new ProducerRecord<>(topic, g.partition(), ts, null, g.value()), (md, ex) -> {
+                        if (md != null && !g.watermark()) {
+                            sentAt.put(key(md.partition(), md.offset()), ts);
+                        }
+                    });
+                }
+                producer.flush();
+            }
+        }
+    }
+
+    private static long key(int partition, long offset) {
+        return ((long) partition << 48) | offset;
+    }
+
+    /**
+     * Offers records at the fixed rate to the routes (all sinks) and takes, for every change, the time its audit row
+     * became visible to a reader polling the table every 5 ms, minus the record's Kafka timestamp. Both times come
+     * from this JVM's wall clock; the poll interval makes the figure up to 5 ms high.
+     */
+    private Latency latencyRoutes() throws Exception {
+        String topic = "latency-" + UUID.randomUUID();
+        kafka.createTopic(topic, PARTITIONS);
+        db.executeScript("truncate table cdc_audit.change_event;");
+        Path sinkDir = freshDir("latency-sink");
+        String group = "bench-" + UUID.randomUUID();
+        try (RoutesProcess routes = startRoutes(topic, group, "log,file,audit", sinkDir, "latency-routes");
+             Connection c = db.connect("cdc_audit")) {
+            prime(topic, () -> db.queryLong("select count(*) from cdc_audit.change_event"), routes::isAlive);
+            long primed = db.queryLong("select coalesce(max(id), 0) from cdc_audit.change_event");
+            FixedRate offered = new FixedRate();
+            Map<Long, long[]> visible = new HashMap<>();
+            Thread producer = new Thread(() -> offered.run(topic), "bench-fixed-rate");
+            producer.start();
+            long lastId = primed;
+            long deadline = Long.MAX_VALUE;
+            try (PreparedStatement q = c.prepareStatement("select id, kafka_partition, kafka_offset, received_at"
+                    + " from change_event where id > ? order by id")) {
+                while (true) {
+                    q.setLong(1, lastId);
+                    try (ResultSet rs = q.executeQuery()) {
+                        long now = System.currentTimeMillis();
+                        while (rs.next()) {
+                            lastId = rs.getLong(1);
+                            visible.put(key(rs.getInt(2), rs.getLong(3)), new long[] {now, utcMillis(rs.getString(4))});
+                        }
+                    }
+                    if (!producer.isAlive()) {
+                        if (deadline == Long.MAX_VALUE) {
+                            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        }
+                        if (visible.size() >= offered.changesSent.get() || System.nanoTime() > deadline) {
+                            break;
+                        }
+                    }
+                    if (!routes.isAlive()) {
+                        throw new IllegalStateException("routes.jar exited; see " + routes.log());
+                    }
+                    LockSupport.parkNanos(POLL_NANOS);
+                }
+            }
+            if (visible.size() < offered.changesSent.get()) {
+                throw new IllegalStateException("only " + visible.size() + " of " + offered.changesSent.get()
+                        + " offered changes reached the audit table; see " + routes.log());
+            }
+            List<Long> toVisible = new ArrayList<>();
+            List<Long> toReceived = new ArrayList<>();
+            offered.sentAt.forEach((k, ts) -> {
+                long[] v = visible.get(k);
+                if (ts >= offered.measuredFrom && v != null) {
+                    toVisible.add(v[0] - ts);
+                    toReceived.add(v[1] - ts);
+                }
+            });
+            long rss = routes.peakRssBytes();
+            routes.terminate(Duration.ofSeconds(30));
+            Latency l = latency(toVisible);
+            Latency statementStart = latency(toReceived);
+            notes.add(String.format(Locale.ROOT, "Latency, routes with all sinks: %,d changes offered at %,d records/s"
+                            + " for %d s after a %d s warm-up; record timestamp to audit row visible p50 %.0f ms, p99"
+                            + " %.0f ms, max %.0f ms; to the row's received_at (the INSERT statement's start, a lower"
+                            + " bound) p50 %.0f ms, p99 %.0f ms. Peak RSS of this run %s.", l.samples,
+                    options.rate(), options.latencySeconds(), options.warmupSeconds(), l.p50, l.p99,
+                    percentile(toVisible, 1.0), statementStart.p50, statementStart.p99, mb(rss)));
+            return l;
+        }
+    }
+
+    /** The raw baseline at the same offered rate: record timestamp to the end of its Jackson parse. */
+    private Latency latencyBaseline() throws Exception {
+        String topic = "latency-" + UUID.randomUUID();
+        kafka.createTopic(topic, PARTITIONS);
+        long total = PARTITIONS + (long) options.rate() * (options.warmupSeconds() + options.latencySeconds());
+        try (Baseline b = Baseline.start(this, topic, total, true, "latency-baseline")) {
+            prime(topic, () -> b.seen, b.process::isAlive);
+            FixedRate offered = new FixedRate();
+            offered.run(topic);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (b.drained == null && System.nanoTime() < deadline && b.process.isAlive()) {
+                Thread.sleep(20);
+            }
+            b.process.waitFor(10, TimeUnit.SECONDS);
+            if (b.drained == null) {
+                throw new IllegalStateException("the latency baseline did not finish; see " + b.log);
+            }
+            List<Long> measured = new ArrayList<>();
+            for (long[] l : b.latencies) {
+                if (l[0] >= offered.measuredFrom) {
+                    measured.add(l[1]);
+                }
+            }
+            Latency l = latency(measured);
+            notes.add(String.format(Locale.ROOT, "Latency, raw baseline: record timestamp to the end of the parse,"
+                    + " p50 %.0f ms, p99 %.0f ms over %,d records.", l.p50, l.p99, l.samples));
+            return l;
+        }
+    }
+
+    /** One record per partition, then waits until the consumer has taken them in: it is assigned and polling. */
+    private void prime(String topic, LongSupplier consumed, java.util.function.BooleanSupplier alive)
+            throws InterruptedException {
+        CanalRecordGenerator gen = new CanalRecordGenerator(options.seed() + 2, System.currentTimeMillis(), PARTITIONS,
+                Integer.MAX_VALUE);
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        boolean[] covered = new boolean[PARTITIONS];
+        int n = 0;
+        while (n < PARTITIONS) {
+            CanalRecordGenerator.Generated g = gen.next();
+            if (!covered[g.partition()]) {
+                covered[g.partition()] = true;
+                n++;
+                records.add(new ProducerRecord<>(topic, g.partition(), null, g.value()));
+            }
+        }
+        kafka.sendAll(records);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (consumed.getAsLong() < PARTITIONS) {
+            if (!alive.getAsBoolean() || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the consumer did not take in the priming records");
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static long utcMillis(String datetime3) {
+        return LocalDateTime.parse(datetime3, DATETIME3).toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+
+    private static Latency latency(List<Long> samples) {
+        return new Latency(percentile(samples, 0.50), percentile(samples, 0.99), samples.size());
+    }
+
+    /** Nearest rank. */
+    static double percentile(List<Long> samples, double q) {
+        if (samples.isEmpty()) {
+            return Double.NaN;
+        }
+        long[] sorted = samples.stream().mapToLong(Long::longValue).sorted().toArray();
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)];
+    }
+
+    // ---- the baseline process --------------------------------------------------------------------------------------
+
+    /** {@link RawBaseline} as its own JVM, with the routes' JVM settings and class path. */
+    private static final class Baseline implements AutoCloseable {
+        final Process process;
+        final long started;
+        final Path log;
+        volatile long seen;
+        volatile long[] drained;
+        volatile long peakRss = -1;
+        final List<long[]> latencies = new ArrayList<>();
+
+        private Baseline(Process process, long started, Path log) {
+            this.process = process;
+            this.started = started;
+            this.log = log;
+        }
+
+        static Baseline start(PipelineBenchmark bench, String topic, long expected, boolean latency, String run)
+                throws IOException {
+            Path testClasses;
+            try {
+                testClasses = Path.of(RawBaseline.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalStateException(e);
+            }
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", RoutesProcess.jar().toAbsolutePath() + java.io.File.pathSeparator + testClasses,
+                    RawBaseline.class.getName(), bench.kafka.bootstrapServers(), topic,
+                    "bench-" + UUID.randomUUID(), String.valueOf(expected), "500", "16777216"));
+            if (latency) {
+                cmd.add("latency");
+            }
+            Path log = bench.options.workDir().resolve(run + ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
+            pb.environment().put("JAVA_TOOL_OPTIONS", bench.options.jvmOptions());
+            long t0 = System.nanoTime();
+            Baseline b = new Baseline(pb.start(), t0, log);
+            Thread reader = new Thread(b::read, "bench-baseline-out");
+            reader.setDaemon(true);
+            reader.start();
+            return b;
+        }
+
+        private void read() {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = in.readLine()) != null; ) {
+                    String[] f = line.split(" ");
+                    switch (f[0]) {
+                        case "SEEN" -> seen = Long.parseLong(f[1]);
+                        case "FIRST" -> seen = Math.max(seen, 1);
+                        case "L" -> latencies.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
+                        case "DRAINED" -> {
+                            peakRss = peakRssOf(process.pid());
+                            drained = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
+                                Long.parseLong(f[4])};
+                        }
+                        default -> {
+                        }
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        }
+
+        @Override
+        public void close() {
+            if (process.isAlive()) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    /** VmHWM of a process from /proc, in bytes; -1 where there is none. */
+    private static long peakRssOf(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+
+    // ---- the report ------------------------------------------------------------------------------------------------
+
+    private String markdown(Load load, List<Row> rows, Row baseline) {
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "Pipeline benchmark, %s: %,d records (%,d changes), %.1f MB; latency at"
+                        + " %,d records/s for %d s after %d s warm-up%n%n", Instant.now().truncatedTo(
+                                java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes, load.bytes / 1e6,
+                options.rate(), options.latencySeconds(), options.warmupSeconds()));
+        b.append("| configuration | events/s | MB/s | ratio to raw | latency p50 | latency p99 | peak RSS | startup |\n");
+        b.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+        for (Row r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.0f%% | %s | %s | %s | %s |%n", r.name(),
+                    r.eventsPerSecond(), r.megabytesPerSecond(), 100 * r.eventsPerSecond()
+                            / baseline.eventsPerSecond(), ms(r.p50()), ms(r.p99()), mb(r.peakRss()),
+                    r.startupMillis() == null ? "—" : String.format(Locale.ROOT, "%.2f s", r.startupMillis() / 1000)));
+        }
+        b.append('\n');
+        b.append("Machine: ").append(hardware()).append('\n');
+        b.append("JVM (routes and baseline, as JAVA_TOOL_OPTIONS): `").append(options.jvmOptions()).append("`\n\n");
+        for (String n : notes) {
+            b.append("- ").append(n).append('\n');
+        }
+        return b.toString();
+    }
+
+    private static String ms(Double v) {
+        return v == null || v.isNaN() ? "—" : String.format(Locale.ROOT, "%.0f ms", v);
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "—" : String.format(Locale.ROOT, "%.0f MB", bytes / 1024.0 / 1024.0);
+    }
+
+    /** nproc, CPU model, RAM and the load average when the report was written. */
+    static String hardware() {
+        String cpu = "unknown CPU";
+        String ram = "unknown RAM";
+        String load = "";
+        try {
+            cpu = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse(cpu);
+            ram = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemTotal"))
+                    .findFirst().map(l -> String.format(Locale.ROOT, "%.1f GB RAM",
+                            Long.parseLong(l.replaceAll("\\D", "")) / 1024.0 / 1024.0)).orElse(ram);
+            load = ", load average " + Files.readString(Path.of("/proc/loadavg")).split(" ")[0] + " at the end";
+        } catch (IOException | RuntimeException e) {
+            // not Linux: leave it unknown
+        }
+        return Runtime.getRuntime().availableProcessors() + " CPUs (" + cpu + "), " + ram + load
+                + "; broker in the benchmark JVM, MariaDB and each consumer in their own process, all on this machine";
+    }
+
+    @Override
+    public void close() {
+        kafka.close();
+        db.close();
+    }
+}

@@ -1,0 +1,32 @@
+package org.tidbcdc.routes.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs {@link PipelineBenchmark}. In the normal build it is a smoke run (20k records, a 5 s latency phase) that checks
+ * the benchmark still works end to end; {@code mvn -Pbench verify} (scripts/bench.sh) runs the full size. The numbers
+ * are printed and written to target/bench-report.md, never asserted: only that every record was drained.
+ */
+class PipelineBenchmarkIT {
+
+    @Test
+    void drainsEveryRecordInEveryConfigurationAndWritesTheReport() throws Exception {
+        PipelineBenchmark.Options options = PipelineBenchmark.fromSystemProperties(20_000, 1, 5);
+        PipelineBenchmark.Result result;
+        try (PipelineBenchmark bench = new PipelineBenchmark(options)) {
+            result = bench.run();
+        }
+        System.out.println(result.markdown());
+        Path report = Path.of(System.getProperty("bench.report", "target/bench-report.md"));
+        Files.writeString(report, result.markdown(), StandardCharsets.UTF_8);
+
+        assertThat(result.records()).isEqualTo(options.records());
+        assertThat(result.rows()).hasSize(3).allSatisfy(r -> assertThat(r.records()).isEqualTo(options.records()));
+    }
+}

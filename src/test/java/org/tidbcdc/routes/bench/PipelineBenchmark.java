@@ -17,6 +17,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -215,12 +216,16 @@ public final class PipelineBenchmark implements AutoCloseable {
         try (RoutesProcess routes = startRoutes(topic, group, sinks, sinkDir, run)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
             long first = waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS);
+            long cpuAtFirst = cpuMillis(routes.pid());
+            long dbCpuAtFirst = cpuMillis(mariaDbPid());
             long last;
             try (Admin admin = kafka.admin()) {
                 last = waitFor(() -> committedAll(admin, group, load.endOffsets()), routes, deadline,
                         TimeUnit.MILLISECONDS.toNanos(20));
             }
             long peakRss = routes.peakRssBytes();
+            long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
+            long dbCpu = cpuMillis(mariaDbPid()) - dbCpuAtFirst;
             long lines = sinkLines(sinkDir);
             if (lines != load.changes()) {
                 throw new IllegalStateException(name + ": " + lines + " lines in the file sink, wanted "
@@ -233,6 +238,9 @@ public final class PipelineBenchmark implements AutoCloseable {
                 }
             }
             routes.terminate(Duration.ofSeconds(30));
+            notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the routes process (%.0f µs per"
+                    + " event) and %,d ms in MariaDB from the first event on.", name, (last - first) / 1e9, cpu,
+                    cpu * 1000.0 / load.records(), dbCpu));
             return new Row(name, load.records(), load.bytes(), (last - first) / 1e9, null, null, peakRss,
                     (first - routes.startedNanos()) / 1e6, "");
         }
@@ -252,6 +260,8 @@ public final class PipelineBenchmark implements AutoCloseable {
             }
             long[] d = b.drained;
             b.process.waitFor(30, TimeUnit.SECONDS);
+            notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the baseline process (%.0f µs per"
+                    + " event) from the first event on.", name, (d[3] - d[2]) / 1e9, b.cpu, b.cpu * 1000.0 / d[0]));
             return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
                     (d[2] - b.started) / 1e6, "");
         }
@@ -269,7 +279,8 @@ public final class PipelineBenchmark implements AutoCloseable {
         env.put("SINK_DIR", sinkDir.toString());
         env.put("AUDIT_JDBC_URL", db.jdbcUrl("cdc_audit"));
         env.put("AUDIT_DB_USER", "root");
-        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions());
+        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions() + (Boolean.getBoolean("bench.profile")
+                ? " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + options.workDir().resolve(run + ".jfr") : ""));
         Path log = options.workDir().resolve(run + ".log");
         Files.deleteIfExists(log);
         return RoutesProcess.start(env, List.of(), log);
@@ -547,6 +558,8 @@ public final class PipelineBenchmark implements AutoCloseable {
         volatile long seen;
         volatile long[] drained;
         volatile long peakRss = -1;
+        volatile long cpuAtFirst;
+        volatile long cpu;
         final List<long[]> latencies = new ArrayList<>();
 
         private Baseline(Process process, long started, Path log) {
@@ -589,10 +602,14 @@ public final class PipelineBenchmark implements AutoCloseable {
                     String[] f = line.split(" ");
                     switch (f[0]) {
                         case "SEEN" -> seen = Long.parseLong(f[1]);
-                        case "FIRST" -> seen = Math.max(seen, 1);
+                        case "FIRST" -> {
+                            seen = Math.max(seen, 1);
+                            cpuAtFirst = cpuMillis(process.pid());
+                        }
                         case "L" -> latencies.add(new long[] {Long.parseLong(f[1]), Long.parseLong(f[2])});
                         case "DRAINED" -> {
                             peakRss = peakRssOf(process.pid());
+                            cpu = cpuMillis(process.pid()) - cpuAtFirst;
                             drained = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                                 Long.parseLong(f[4])};
                         }
@@ -610,6 +627,28 @@ public final class PipelineBenchmark implements AutoCloseable {
             if (process.isAlive()) {
                 process.destroyForcibly();
             }
+        }
+    }
+
+    /** The mysqld of this run's MariaDB, found by its port; -1 when it cannot be seen. */
+    private long mariaDbPid() {
+        String port = "--port=" + db.port();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").matches(".*(mysqld|mariadbd).*"))
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(port)).orElse(false)
+                        || p.info().commandLine().orElse("").contains(port))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */
+    static long cpuMillis(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat, counted from the state field (3): utime and stime in clock ticks (100 Hz)
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -225,6 +225,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             }
             long peakRss = routes.peakRssBytes();
             long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
+            String threads = busiestThreads(routes.pid());
             long dbCpu = cpuMillis(mariaDbPid()) - dbCpuAtFirst;
             long lines = sinkLines(sinkDir);
             if (lines != load.changes()) {
@@ -239,8 +240,8 @@ public final class PipelineBenchmark implements AutoCloseable {
             }
             routes.terminate(Duration.ofSeconds(30));
             notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the routes process (%.0f µs per"
-                    + " event) and %,d ms in MariaDB from the first event on.", name, (last - first) / 1e9, cpu,
-                    cpu * 1000.0 / load.records(), dbCpu));
+                    + " event) and %,d ms in MariaDB from the first event on; busiest threads over the process's life:"
+                    + " %s.", name, (last - first) / 1e9, cpu, cpu * 1000.0 / load.records(), dbCpu, threads));
             return new Row(name, load.records(), load.bytes(), (last - first) / 1e9, null, null, peakRss,
                     (first - routes.startedNanos()) / 1e6, "");
         }
@@ -640,16 +641,38 @@ public final class PipelineBenchmark implements AutoCloseable {
                 .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
+    /** The threads of a process that used the most CPU, with their CPU time: where a drain's CPU goes. */
+    static String busiestThreads(long pid) {
+        List<Map.Entry<String, Long>> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                String stat = Files.readString(task.resolve("stat"));
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                threads.add(Map.entry(name, cpuMillis(stat)));
+            }
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+        Map<String, Long> byName = new HashMap<>();
+        threads.forEach(t -> byName.merge(t.getKey().replaceAll("\\d+$", "#"), t.getValue(), Long::sum));
+        return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
+                .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d ms", e.getValue()))
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */
     static long cpuMillis(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields 14 and 15 of stat, counted from the state field (3): utime and stime in clock ticks (100 Hz)
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+            return cpuMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return -1;
         }
+    }
+
+    /** utime plus stime (fields 14 and 15, clock ticks of 10 ms) of a /proc stat line. */
+    private static long cpuMillis(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
     }
 
     /** VmHWM of a process from /proc, in bytes; -1 where there is none. */

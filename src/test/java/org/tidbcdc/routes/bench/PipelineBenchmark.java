@@ -282,6 +282,12 @@ public final class PipelineBenchmark implements AutoCloseable {
         env.put("AUDIT_DB_USER", "root");
         env.put("JAVA_TOOL_OPTIONS", options.jvmOptions() + (Boolean.getBoolean("bench.profile")
                 ? " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + options.workDir().resolve(run + ".jfr") : ""));
+        // experiments: -Dbench.routes-env=CDC_MAX_POLL_RECORDS=1000,AUDIT_BATCH_SIZE=1000
+        for (String kv : System.getProperty("bench.routes-env", "").split(",")) {
+            if (kv.contains("=")) {
+                env.put(kv.substring(0, kv.indexOf('=')).strip(), kv.substring(kv.indexOf('=') + 1).strip());
+            }
+        }
         Path log = options.workDir().resolve(run + ".log");
         Files.deleteIfExists(log);
         return RoutesProcess.start(env, List.of(), log);

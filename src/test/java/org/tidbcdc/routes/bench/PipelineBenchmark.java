@@ -460,13 +460,17 @@ public final class PipelineBenchmark implements AutoCloseable {
             }
             List<Long> toVisible = new ArrayList<>();
             List<Long> toReceived = new ArrayList<>();
-            offered.sentAt.forEach((k, ts) -> {
-                long[] v = visible.get(k);
+            StringBuilder csv = new StringBuilder("timestamp_ms,visible_ms,received_at_ms\n");
+            offered.sentAt.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> {
+                long ts = e.getValue();
+                long[] v = visible.get(e.getKey());
                 if (ts >= offered.measuredFrom && v != null) {
                     toVisible.add(v[0] - ts);
                     toReceived.add(v[1] - ts);
+                    csv.append(ts).append(',').append(v[0]).append(',').append(v[1]).append('\n');
                 }
             });
+            Files.writeString(options.workDir().resolve("latency-routes.csv"), csv);
             long rss = routes.peakRssBytes();
             routes.terminate(Duration.ofSeconds(30));
             Latency l = latency(toVisible);

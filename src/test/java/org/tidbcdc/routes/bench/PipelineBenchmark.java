@@ -59,7 +59,7 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     /** The JVM settings documented in README "Performance"; the image passes them as JAVA_TOOL_OPTIONS. */
     public static final String DEFAULT_JVM_OPTIONS =
-            "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -Xss512k -XX:+ExitOnOutOfMemoryError";
+            "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=96m -Xss512k -XX:+ExitOnOutOfMemoryError";
 
     private static final int PARTITIONS = 3;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
@@ -591,7 +591,8 @@ public final class PipelineBenchmark implements AutoCloseable {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-cp", RoutesProcess.jar().toAbsolutePath() + java.io.File.pathSeparator + testClasses,
                     RawBaseline.class.getName(), bench.kafka.bootstrapServers(), topic,
-                    "bench-" + UUID.randomUUID(), String.valueOf(expected), "500", "16777216"));
+                    "bench-" + UUID.randomUUID(), String.valueOf(expected), "500", "16777216",
+                    System.getProperty("bench.fetch-max-bytes", "16777216")));
             if (latency) {
                 cmd.add("latency");
             }

@@ -16,7 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * more: no commit, no sink. It runs as its own process with the routes' JVM settings and the routes.jar class path,
  * and with the Kafka consumer settings of the routes' defaults, so the two differ only in what the routes do.
  *
- * <p>Arguments: {@code bootstrap topic group expectedRecords maxPollRecords maxPartitionFetchBytes [latency]}. It
+ * <p>Arguments: {@code bootstrap topic group expectedRecords maxPollRecords maxPartitionFetchBytes fetchMaxBytes
+ * [latency]}. It
  * prints {@code FIRST <nanoTime>} when the first record arrives, then either {@code DRAINED <records> <bytes>
  * <firstNanos> <lastNanos>}; with {@code latency}, also {@code SEEN <records>} after each poll and, at the end, one
  * line {@code L <record timestamp> <latency ms>} per record, the latency being the wall clock after the parse minus
@@ -32,7 +33,7 @@ public final class RawBaseline {
         String topic = args[1];
         String group = args[2];
         long expected = Long.parseLong(args[3]);
-        boolean latency = args.length > 6 && "latency".equals(args[6]);
+        boolean latency = args.length > 7 && "latency".equals(args[7]);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -40,6 +41,7 @@ public final class RawBaseline {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, args[4]);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, args[5]);
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, args[6]);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         ObjectMapper json = new ObjectMapper();

@@ -72,7 +72,7 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     /** One row of the table. Latency and startup are null where they were not measured. */
     public record Row(String name, long records, long bytes, double seconds, Double p50, Double p99, long peakRss,
-                      Double startupMillis, String note) {
+                      Double startupMillis) {
 
         double eventsPerSecond() {
             return records / seconds;
@@ -141,14 +141,14 @@ public final class PipelineBenchmark implements AutoCloseable {
                 withLatency(all, routesLatency),
                 fileLog,
                 withLatency(new Row("raw baseline", baseline.records(), baseline.bytes(), baseline.seconds(), null,
-                        null, baseline.peakRss(), baseline.startupMillis(), baseline.note()), baselineLatency));
+                        null, baseline.peakRss(), baseline.startupMillis()), baselineLatency));
         String markdown = markdown(load, rows, baseline);
         return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes), markdown);
     }
 
     private static Row withLatency(Row r, Latency l) {
         return l == null ? r : new Row(r.name(), r.records(), r.bytes(), r.seconds(), l.p50, l.p99, r.peakRss(),
-                r.startupMillis(), r.note());
+                r.startupMillis());
     }
 
     // ---- load ------------------------------------------------------------------------------------------------------
@@ -243,7 +243,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                     + " event) and %,d ms in MariaDB from the first event on; busiest threads over the process's life:"
                     + " %s.", name, (last - first) / 1e9, cpu, cpu * 1000.0 / load.records(), dbCpu, threads));
             return new Row(name, load.records(), load.bytes(), (last - first) / 1e9, null, null, peakRss,
-                    (first - routes.startedNanos()) / 1e6, "");
+                    (first - routes.startedNanos()) / 1e6);
         }
     }
 
@@ -264,7 +264,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the baseline process (%.0f µs per"
                     + " event) from the first event on.", name, (d[3] - d[2]) / 1e9, b.cpu, b.cpu * 1000.0 / d[0]));
             return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
-                    (d[2] - b.started) / 1e6, "");
+                    (d[2] - b.started) / 1e6);
         }
     }
 

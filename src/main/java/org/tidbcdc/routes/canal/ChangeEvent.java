@@ -1,5 +1,6 @@
 package org.tidbcdc.routes.canal;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -39,7 +40,7 @@ public final class ChangeEvent {
     private String beforeJson;
     private String afterJson;
     private String changedColumnsJson;
-    private String json;
+    private byte[] jsonBytes;
 
     private ChangeEvent(Builder b) {
         this.op = Objects.requireNonNull(b.op, "op");
@@ -165,12 +166,17 @@ public final class ChangeEvent {
         return changedColumnsJson;
     }
 
-    /** The change record as one line of JSON, without a line terminator; rendered once. */
+    /** The change record as one line of JSON, without a line terminator. */
     public String json() {
-        if (json == null) {
-            json = ChangeRecordWriter.render(this);
+        return new String(jsonBytes(), StandardCharsets.UTF_8);
+    }
+
+    /** The change record as one line of UTF-8 JSON, without a line terminator; rendered once. Do not modify. */
+    public byte[] jsonBytes() {
+        if (jsonBytes == null) {
+            jsonBytes = ChangeRecordWriter.render(this);
         }
-        return json;
+        return jsonBytes;
     }
 
     private static String write(Object value) {

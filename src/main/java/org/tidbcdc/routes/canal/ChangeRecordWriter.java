@@ -1,23 +1,25 @@
 package org.tidbcdc.routes.canal;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 
+import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 /**
- * Renders a {@link ChangeEvent} as the version-1 change record. Images are spliced in as the raw JSON the audit table
- * stores, so both sinks carry byte-identical images and each is serialized once.
+ * Renders a {@link ChangeEvent} as the version-1 change record, straight to UTF-8 (what the file sink writes). Images
+ * are spliced in as the raw JSON the audit table stores, so both sinks carry byte-identical images and each is
+ * serialized once.
  */
 final class ChangeRecordWriter {
 
     private ChangeRecordWriter() {
     }
 
-    static String render(ChangeEvent e) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = CanalJson.MAPPER.getFactory().createGenerator(out)) {
+    static byte[] render(ChangeEvent e) {
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        try (JsonGenerator g = CanalJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("v", ChangeEvent.FORMAT_VERSION);
             g.writeStringField("op", e.op().name());
@@ -43,7 +45,7 @@ final class ChangeRecordWriter {
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
         }
-        return out.toString();
+        return out.toByteArray();
     }
 
     private static void raw(JsonGenerator g, String field, String json) throws IOException {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -71,7 +70,7 @@ public final class JsonLinesSink implements AutoCloseable {
                     current = ch;
                     startLengths.putIfAbsent(ch, ch.size());
                 }
-                append(ch, (e.json() + "\n").getBytes(StandardCharsets.UTF_8));
+                appendLine(ch, e.jsonBytes());
             }
             drain(current);
         } catch (IOException | RuntimeException ex) {
@@ -81,18 +80,20 @@ public final class JsonLinesSink implements AutoCloseable {
         }
     }
 
-    private void append(FileChannel ch, byte[] line) throws IOException {
-        if (line.length > buffer.remaining()) {
+    /** Appends the JSON and a newline; the buffer is drained first if they do not fit, and bypassed if too big. */
+    private void appendLine(FileChannel ch, byte[] json) throws IOException {
+        if (json.length + 1 > buffer.remaining()) {
             drain(ch);
         }
-        if (line.length > buffer.capacity()) {
-            ByteBuffer big = ByteBuffer.wrap(line);
+        if (json.length + 1 > buffer.capacity()) {
+            ByteBuffer big = ByteBuffer.wrap(json);
             while (big.hasRemaining()) {
                 ch.write(big);
             }
         } else {
-            buffer.put(line);
+            buffer.put(json);
         }
+        buffer.put((byte) '\n');
     }
 
     private void drain(FileChannel ch) throws IOException {

@@ -79,6 +79,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
         ds.addDataSourceProperty("rewriteBatchedStatements", "true");
         ds.addDataSourceProperty("cachePrepStmts", "true");
+        // binary protocol: the JSON images go as length-prefixed UTF-8, not escaped into a SQL literal; measured by
+        // the benchmark at about half the audit sink's CPU per change
+        ds.addDataSourceProperty("useServerPrepStmts", "true");
+        ds.addDataSourceProperty("prepStmtCacheSqlLimit", "1048576");
+        ds.addDataSourceProperty("prepStmtCacheSize", "128");
         return ds;
     }
 

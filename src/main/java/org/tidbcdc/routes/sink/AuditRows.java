@@ -21,12 +21,16 @@ public final class AuditRows {
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
     /** Fixed cost of a row besides its text columns: keys, numbers, names, SQL syntax. */
     private static final int ROW_OVERHEAD_BYTES = 256;
+    /** A server-side prepared statement takes at most 65,535 placeholders; a rewritten batch is one statement. */
+    static final int MAX_PLACEHOLDERS = 65_535;
+    /** The placeholders of one row in sql/audit-insert.sql. */
+    static final int COLUMNS = 17;
 
     private final int maxRows;
     private final long maxBytes;
 
     public AuditRows(int maxRows, long maxBytes) {
-        this.maxRows = maxRows;
+        this.maxRows = Math.min(maxRows, MAX_PLACEHOLDERS / COLUMNS);
         this.maxBytes = maxBytes;
     }
 

@@ -26,6 +26,13 @@ class AuditRowsTest {
     }
 
     @Test
+    void aChunkNeverHoldsMorePlaceholdersThanAPreparedStatementTakes() {
+        List<List<Map<String, Object>>> chunks = new AuditRows(100_000, Long.MAX_VALUE).chunks(events(4000, "x"));
+        assertThat(chunks.get(0)).hasSize(AuditRows.MAX_PLACEHOLDERS / AuditRows.COLUMNS);
+        assertThat(chunks.get(0).get(0)).hasSize(AuditRows.COLUMNS);
+    }
+
+    @Test
     void chunksStayWithinTheByteBoundAndAnOversizedRowGoesAlone() {
         List<List<Map<String, Object>>> chunks = new AuditRows(500, 10_000).chunks(events(10, "y".repeat(3000)));
         assertThat(chunks).hasSize(10);

@@ -11,15 +11,15 @@ import org.apache.camel.Route;
 import org.apache.camel.component.kafka.KafkaConsumer;
 import org.apache.camel.component.kafka.TaskHealthState;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
 import org.apache.kafka.common.TopicPartition;
+import org.tidbcdc.routes.ReadinessCheck;
 
 /**
  * Readiness: the Kafka consumer reaches a broker and holds at least one partition. A member without partitions (the
  * topic does not exist yet, a rebalance is under way, or other members hold every partition) consumes nothing, so it
  * is not ready, even though it is connected.
  */
-public final class ConsumerHealthCheck extends AbstractHealthCheck {
+public final class ConsumerHealthCheck extends ReadinessCheck {
 
     private final CamelContext context;
     private final ConsumerAssignment assignment;
@@ -28,11 +28,6 @@ public final class ConsumerHealthCheck extends AbstractHealthCheck {
         super("cdc", "kafka-consumer");
         this.context = context;
         this.assignment = assignment;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

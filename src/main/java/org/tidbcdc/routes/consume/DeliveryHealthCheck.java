@@ -3,21 +3,16 @@ package org.tidbcdc.routes.consume;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReadinessCheck;
 
 /** Readiness: DOWN while a batch cannot reach every sink and is being retried. */
-public final class DeliveryHealthCheck extends AbstractHealthCheck {
+public final class DeliveryHealthCheck extends ReadinessCheck {
 
     private final DeliveryState state;
 
     public DeliveryHealthCheck(DeliveryState state) {
         super("cdc", "cdc-delivery");
         this.state = state;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReportedCheck;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 
 /**
@@ -12,7 +12,7 @@ import org.tidbcdc.routes.consume.ConsumerAssignment;
  * part of readiness: a stale heartbeat usually means TiDB or TiCDC is behind, which taking this instance out of
  * service would not fix.
  */
-public final class HeartbeatHealthCheck extends AbstractHealthCheck {
+public final class HeartbeatHealthCheck extends ReportedCheck {
 
     private final Freshness freshness;
     private final ConsumerAssignment assignment;
@@ -21,16 +21,6 @@ public final class HeartbeatHealthCheck extends AbstractHealthCheck {
         super("cdc", "heartbeat");
         this.freshness = freshness;
         this.assignment = assignment;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

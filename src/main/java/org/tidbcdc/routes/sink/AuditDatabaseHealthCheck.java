@@ -7,10 +7,10 @@ import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReadinessCheck;
 
 /** Readiness: the audit database answers within a few seconds. */
-public final class AuditDatabaseHealthCheck extends AbstractHealthCheck {
+public final class AuditDatabaseHealthCheck extends ReadinessCheck {
 
     private static final int VALID_TIMEOUT_SECONDS = 2;
     private final DataSource dataSource;
@@ -18,11 +18,6 @@ public final class AuditDatabaseHealthCheck extends AbstractHealthCheck {
     public AuditDatabaseHealthCheck(DataSource dataSource) {
         super("cdc", "audit-database");
         this.dataSource = dataSource;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

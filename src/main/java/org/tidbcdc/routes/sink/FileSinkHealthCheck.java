@@ -3,21 +3,16 @@ package org.tidbcdc.routes.sink;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReadinessCheck;
 
 /** Readiness: a file can be created in the sink folder (not read-only, not full of inodes, still mounted). */
-public final class FileSinkHealthCheck extends AbstractHealthCheck {
+public final class FileSinkHealthCheck extends ReadinessCheck {
 
     private final JsonLinesSink sink;
 
     public FileSinkHealthCheck(JsonLinesSink sink) {
         super("cdc", "file-sink");
         this.sink = sink;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

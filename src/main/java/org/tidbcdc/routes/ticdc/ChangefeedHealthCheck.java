@@ -3,29 +3,19 @@ package org.tidbcdc.routes.ticdc;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReadinessCheck;
 
 /**
  * Readiness of the whole application while the control plane is on: UP only while the changefeed is normal, since
  * otherwise nothing new reaches the topic. Not a liveness check: restarting this application would not fix TiCDC.
  */
-public final class ChangefeedHealthCheck extends AbstractHealthCheck {
+public final class ChangefeedHealthCheck extends ReadinessCheck {
 
     private final ChangefeedStatus status;
 
     public ChangefeedHealthCheck(ChangefeedStatus status) {
         super("cdc-control-plane", "changefeed");
         this.status = status;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return true;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

@@ -3,13 +3,13 @@ package org.tidbcdc.routes.ticdc;
 import java.util.Map;
 
 import org.apache.camel.health.HealthCheckResultBuilder;
-import org.apache.camel.impl.health.AbstractHealthCheck;
+import org.tidbcdc.routes.ReportedCheck;
 
 /**
  * PD, TiDB or TiCDC as the last poll found it. Shown in /observe/health, but neither a readiness nor a liveness check:
  * one PD follower down must not take a working consumer out of service, nor get it restarted.
  */
-public final class ComponentHealthCheck extends AbstractHealthCheck {
+public final class ComponentHealthCheck extends ReportedCheck {
 
     private final Component component;
     private final ClusterState cluster;
@@ -18,16 +18,6 @@ public final class ComponentHealthCheck extends AbstractHealthCheck {
         super("cdc-control-plane", component.checkId());
         this.component = component;
         this.cluster = cluster;
-    }
-
-    @Override
-    public boolean isReadiness() {
-        return false;
-    }
-
-    @Override
-    public boolean isLiveness() {
-        return false;
     }
 
     @Override

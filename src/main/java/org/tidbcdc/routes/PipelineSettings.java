@@ -2,6 +2,7 @@ package org.tidbcdc.routes;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -9,6 +10,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
+
+import org.apache.camel.util.TimeUtils;
 
 /**
  * The data-plane settings that must be right before the first record is read. Each check fails startup with a message
@@ -101,6 +104,39 @@ public final class PipelineSettings {
             throw new IllegalArgumentException(name + ": must be at least 1, got " + n);
         }
         return n;
+    }
+
+    /**
+     * A duration setting as Camel writes them ({@code 5s}, {@code 1m30s}, {@code 500ms}; plain digits are
+     * milliseconds), zero or more; anything else stops startup naming the setting.
+     */
+    public static Duration duration(String name, String value) {
+        long millis;
+        try {
+            millis = TimeUtils.toMilliSeconds(value == null ? "" : value.strip());
+        } catch (RuntimeException e) {
+            millis = -1;
+        }
+        if (millis < 0) {
+            throw new IllegalArgumentException(name + ": expected a duration such as 5s, 1m30s or 500ms, got '"
+                    + value + "'");
+        }
+        return Duration.ofMillis(millis);
+    }
+
+    /** A duration setting that must be more than zero. */
+    public static Duration positiveDuration(String name, String value) {
+        Duration d;
+        try {
+            d = duration(name, value);
+        } catch (IllegalArgumentException e) {
+            d = Duration.ZERO;
+        }
+        if (d.isZero()) {
+            throw new IllegalArgumentException(name + ": expected a positive duration such as 5s, 1m30s or 500ms, got '"
+                    + value + "'");
+        }
+        return d;
     }
 
     /** camel-main silently loads nothing from a folder without routes, which would look like a healthy idle consumer. */

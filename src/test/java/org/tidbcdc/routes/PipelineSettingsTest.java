@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -51,5 +52,28 @@ class PipelineSettingsTest {
                 .hasMessageContaining("ROUTES_DIR").hasMessageContaining("does not exist");
         assertThatThrownBy(() -> PipelineSettings.checkRoutesDir(routes.toString()))
                 .hasMessageContaining("ROUTES_DIR").hasMessageContaining("no *.camel.yaml");
+    }
+
+    @Test
+    void durationsAreWrittenAsCamelWritesThem() {
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "5s")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "1m30s")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "2000")).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void aDurationThatIsNotPositiveStopsStartupNamingTheSetting() {
+        for (String bad : new String[] {"0", "0s", "soon", "", "-5s"}) {
+            assertThatThrownBy(() -> PipelineSettings.positiveDuration("HEARTBEAT_STALE_AFTER", bad)).as(bad)
+                    .hasMessageStartingWith("HEARTBEAT_STALE_AFTER: expected a positive duration");
+        }
+    }
+
+    @Test
+    void aDurationMayBeZeroButAnUnreadableOneStopsStartupNamingTheSetting() {
+        assertThat(PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", "0s")).isEqualTo(Duration.ZERO);
+        assertThatThrownBy(() -> PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", "ten seconds"))
+                .hasMessageStartingWith("CHANGEFEED_RESUME_BACKOFF: expected a duration");
     }
 }

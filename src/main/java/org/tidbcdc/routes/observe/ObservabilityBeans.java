@@ -9,7 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.util.TimeUtils;
+import org.tidbcdc.routes.PipelineSettings;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerHealthCheck;
 import org.tidbcdc.routes.consume.ConsumerLag;
@@ -41,9 +41,9 @@ public final class ObservabilityBeans {
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),
                 property(context, "cdc.instance-id"), clock);
         // the heartbeat timer reads the interval itself; checked here so that a bad value names its setting
-        positiveDuration("HEARTBEAT_INTERVAL", property(context, "cdc.heartbeat.interval"));
+        PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", property(context, "cdc.heartbeat.interval"));
         Freshness freshness = new Freshness(meters, clock,
-                positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
+                PipelineSettings.positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
         registry.bind("heartbeatTable", heartbeats);
         registry.bind("freshness", freshness);
         if (Boolean.parseBoolean(property(context, "cdc.heartbeat.enabled"))) {
@@ -61,20 +61,6 @@ public final class ObservabilityBeans {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
         }
         return found;
-    }
-
-    static Duration positiveDuration(String name, String value) {
-        long millis;
-        try {
-            millis = TimeUtils.toMilliSeconds(value == null ? "" : value.strip());
-        } catch (RuntimeException e) {
-            millis = 0;
-        }
-        if (millis <= 0) {
-            throw new IllegalArgumentException(name + ": expected a positive duration such as 5s, 1m30s or 500ms, got '"
-                    + value + "'");
-        }
-        return Duration.ofMillis(millis);
     }
 
     private static String property(CamelContext context, String key) {

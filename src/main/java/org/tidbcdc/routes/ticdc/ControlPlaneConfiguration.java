@@ -1,13 +1,12 @@
 package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
-import org.apache.camel.util.TimeUtils;
+import org.tidbcdc.routes.PipelineSettings;
 
 /**
  * Builds the control plane's beans from the cdc.* settings, for the routes in routes/cluster-health.camel.yaml and
@@ -32,8 +31,9 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                 : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(), largeMessage);
         ResumePolicy resumePolicy = new ResumePolicy(
                 count(context, "cdc.changefeed.max-resumes", "CHANGEFEED_MAX_RESUMES"),
-                duration(context, "cdc.changefeed.resume-backoff"),
-                duration(context, "cdc.changefeed.resume-backoff-max"));
+                PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", setting(context, "cdc.changefeed.resume-backoff")),
+                PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF_MAX",
+                        setting(context, "cdc.changefeed.resume-backoff-max")));
         ChangefeedStatus status = new ChangefeedStatus(spec.id(), resumePolicy, clock);
 
         context.getRegistry().bind("clusterState", cluster);
@@ -96,9 +96,5 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(variable + " must be a whole number, not '" + value + "'", e);
         }
-    }
-
-    private static Duration duration(CamelContext context, String key) {
-        return Duration.ofMillis(TimeUtils.toMilliSeconds(setting(context, key)));
     }
 }

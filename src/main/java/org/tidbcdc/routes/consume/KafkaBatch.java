@@ -6,8 +6,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.camel.Exchange;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
+import org.tidbcdc.routes.canal.CanalFormatException;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.DecodedRecord;
 
@@ -20,6 +22,7 @@ public final class KafkaBatch {
     private final Consumer<?, ?> consumer;
     private final Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
     private final List<ChangeEvent> events = new ArrayList<>();
+    private final Map<Exchange, CanalFormatException> rejected = new LinkedHashMap<>();
     private int records;
     private int watermarks;
     private int deadLettered;
@@ -44,6 +47,23 @@ public final class KafkaBatch {
         if (decoded.isWatermark()) {
             watermarks++;
         }
+    }
+
+    void reject(Exchange record, CanalFormatException error) {
+        rejected.put(record, error);
+    }
+
+    /** Forgets what an earlier attempt decoded: a retried decode step starts the batch over. */
+    void restartDecoding() {
+        events.clear();
+        rejected.clear();
+        watermarks = 0;
+        deadLettered = 0;
+    }
+
+    /** The polled records that can never be decoded, in offset order, each with why. */
+    Map<Exchange, CanalFormatException> rejected() {
+        return rejected;
     }
 
     void countDeadLetter() {

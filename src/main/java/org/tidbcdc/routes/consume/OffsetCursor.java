@@ -16,7 +16,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tidbcdc.routes.canal.ChangeEvent;
 
 /**
  * Owns the consumer position of the change stream: opens a batch, commits it once every sink holds it, and rewinds it
@@ -138,11 +137,5 @@ public final class OffsetCursor {
         state.stalled(cause);
         LOG.warn("Batch not delivered, nothing committed; polling it again from {} after: {}", seekTo,
                 cause == null ? "unknown error" : cause.getClass().getSimpleName() + ": " + cause.getMessage());
-    }
-
-    /** The changes decoded from the batch, for the sinks. */
-    public List<ChangeEvent> changes(Exchange exchange) {
-        KafkaBatch batch = exchange.getProperty(BATCH, KafkaBatch.class);
-        return batch == null ? List.of() : batch.events();
     }
 }

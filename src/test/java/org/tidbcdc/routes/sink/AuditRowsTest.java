@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.canal.ChangeEvent;
@@ -21,30 +20,40 @@ class AuditRowsTest {
 
     @Test
     void rowsAreCutIntoChunksOfAtMostTheBatchSize() {
-        List<List<Map<String, Object>>> chunks = new AuditRows(500, Long.MAX_VALUE).chunks(events(1201, "x"));
+        List<List<List<Object>>> chunks = new AuditRows(500, Long.MAX_VALUE).chunks(events(1201, "x"));
         assertThat(chunks).extracting(List::size).containsExactly(500, 500, 201);
     }
 
     @Test
     void aChunkNeverHoldsMorePlaceholdersThanAPreparedStatementTakes() {
-        List<List<Map<String, Object>>> chunks = new AuditRows(100_000, Long.MAX_VALUE).chunks(events(4000, "x"));
+        List<List<List<Object>>> chunks = new AuditRows(100_000, Long.MAX_VALUE).chunks(events(4000, "x"));
         assertThat(chunks.get(0)).hasSize(AuditRows.MAX_PLACEHOLDERS / AuditRows.COLUMNS);
         assertThat(chunks.get(0).get(0)).hasSize(AuditRows.COLUMNS);
     }
 
     @Test
     void chunksStayWithinTheByteBoundAndAnOversizedRowGoesAlone() {
-        List<List<Map<String, Object>>> chunks = new AuditRows(500, 10_000).chunks(events(10, "y".repeat(3000)));
+        List<List<List<Object>>> chunks = new AuditRows(500, 10_000).chunks(events(10, "y".repeat(3000)));
         assertThat(chunks).hasSize(10);
     }
 
     @Test
-    void aRowCarriesTheRecordsFieldsWithCommitTimeInUtc() {
-        Map<String, Object> row = new AuditRows(1, 1).chunks(events(1, "z")).get(0).get(0);
-        assertThat(row).containsEntry("event_key", "k0").containsEntry("op", "INSERT")
-                .containsEntry("commit_ts", "455000614534643715").containsEntry("commit_time", "2025-01-01 00:00:00.123")
-                .containsEntry("pk", "{\"id\":0}").containsEntry("kafka_topic", "t").containsEntry("kafka_offset", 0L)
-                .containsEntry("key_only", 0);
-        assertThat((String) row.get("after_image")).contains("\"v\":\"z\"");
+    void aRowCarriesTheRecordsFieldsInTheInsertsColumnOrderWithCommitTimeInUtc() {
+        List<Object> row = new AuditRows(1, 1).chunks(events(1, "z")).get(0).get(0);
+        assertThat(row).hasSize(AuditRows.COLUMNS);
+        // event_key, op, ddl_type, source_db, source_table, commit_ts, commit_time, pk (sql/audit-insert.sql)
+        assertThat(row.subList(0, 8)).containsExactly("k0", "INSERT", null, "d", "t", "455000614534643715",
+                "2025-01-01 00:00:00.123", "{\"id\":0}");
+        assertThat((String) row.get(9)).contains("\"v\":\"z\"");
+        // key_only, claim_check_location, kafka_topic, kafka_partition, kafka_offset
+        assertThat(row.subList(12, 17)).containsExactly(0, null, "t", 0, 0L);
+    }
+
+    @Test
+    void theInsertHasOnePlaceholderPerRowValue() throws Exception {
+        try (var in = AuditRows.class.getResourceAsStream("/sql/audit-insert.sql")) {
+            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(sql.chars().filter(c -> c == '?').count()).isEqualTo(AuditRows.COLUMNS);
+        }
     }
 }

@@ -61,6 +61,8 @@ public final class PipelineBenchmark implements AutoCloseable {
     public static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m"
             + " -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError";
 
+    /** The routes' default CDC_FETCH_MAX_WAIT_MS (application.properties), which the baseline uses too. */
+    static final String ROUTES_FETCH_MAX_WAIT_MS = "50";
     private static final int PARTITIONS = 3;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final DateTimeFormatter DATETIME3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
@@ -592,7 +594,8 @@ public final class PipelineBenchmark implements AutoCloseable {
                     "-cp", RoutesProcess.jar().toAbsolutePath() + java.io.File.pathSeparator + testClasses,
                     RawBaseline.class.getName(), bench.kafka.bootstrapServers(), topic,
                     "bench-" + UUID.randomUUID(), String.valueOf(expected), "500", "16777216",
-                    System.getProperty("bench.fetch-max-bytes", "16777216")));
+                    System.getProperty("bench.fetch-max-bytes", "16777216"),
+                    System.getProperty("bench.fetch-max-wait-ms", ROUTES_FETCH_MAX_WAIT_MS)));
             if (latency) {
                 cmd.add("latency");
             }

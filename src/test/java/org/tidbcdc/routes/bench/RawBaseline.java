@@ -17,7 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * and with the Kafka consumer settings of the routes' defaults, so the two differ only in what the routes do.
  *
  * <p>Arguments: {@code bootstrap topic group expectedRecords maxPollRecords maxPartitionFetchBytes fetchMaxBytes
- * [latency]}. It
+ * fetchMaxWaitMs [latency]}. It
  * prints {@code FIRST <nanoTime>} when the first record arrives, then either {@code DRAINED <records> <bytes>
  * <firstNanos> <lastNanos>}; with {@code latency}, also {@code SEEN <records>} after each poll and, at the end, one
  * line {@code L <record timestamp> <latency ms>} per record, the latency being the wall clock after the parse minus
@@ -33,7 +33,7 @@ public final class RawBaseline {
         String topic = args[1];
         String group = args[2];
         long expected = Long.parseLong(args[3]);
-        boolean latency = args.length > 7 && "latency".equals(args[7]);
+        boolean latency = args.length > 8 && "latency".equals(args[8]);
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
@@ -42,6 +42,7 @@ public final class RawBaseline {
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, args[4]);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, args[5]);
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, args[6]);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, args[7]);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         ObjectMapper json = new ObjectMapper();

@@ -26,6 +26,7 @@ import org.tidbcdc.routes.sink.AuditRows;
 import org.tidbcdc.routes.sink.ChangeLog;
 import org.tidbcdc.routes.sink.FileSinkHealthCheck;
 import org.tidbcdc.routes.sink.JsonLinesSink;
+import org.tidbcdc.routes.sink.OncePerQueryStatementStrategy;
 
 /**
  * Builds the data plane's beans from the settings and binds them under the names the YAML routes use. Invalid
@@ -67,6 +68,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         HikariDataSource audit = auditDataSource(context, settings);
         registry.bind("auditDataSource", audit);
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
+        registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
         if (settings.sinks().contains(Sink.AUDIT)) {
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }

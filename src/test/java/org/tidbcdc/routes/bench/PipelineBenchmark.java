@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
@@ -61,8 +63,8 @@ public final class PipelineBenchmark implements AutoCloseable {
     public static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m"
             + " -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError";
 
-    /** The routes' default CDC_FETCH_MAX_WAIT_MS (application.properties), which the baseline uses too. */
-    static final String ROUTES_FETCH_MAX_WAIT_MS = "50";
+    /** The routes' default CDC_FETCH_MAX_WAIT_MS, read from application.properties: the baseline uses it too. */
+    static final String ROUTES_FETCH_MAX_WAIT_MS = routesDefault("CDC_FETCH_MAX_WAIT_MS");
     private static final int PARTITIONS = 3;
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     private static final DateTimeFormatter DATETIME3 = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss[.SSS]");
@@ -100,6 +102,21 @@ public final class PipelineBenchmark implements AutoCloseable {
         this.kafka = KafkaBroker.start();
         this.db = MariaDbServer.start();
         db.applyDbScripts();
+    }
+
+    /** The default of {@code {{env:NAME:default}}} in the routes' application.properties. */
+    static String routesDefault(String env) {
+        try (var in = PipelineBenchmark.class.getResourceAsStream("/application.properties")) {
+            String properties = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            Matcher m = Pattern.compile("\\{\\{env:" + env + ":([^}]*)}}")
+                    .matcher(properties);
+            if (!m.find()) {
+                throw new IllegalStateException("application.properties has no default for " + env);
+            }
+            return m.group(1);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static Options fromSystemProperties(int defaultRecords, int defaultWarmup, int defaultLatency) {

@@ -2,6 +2,9 @@ package org.tidbcdc.routes.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,11 +52,15 @@ class AuditRowsTest {
         assertThat(row.subList(12, 17)).containsExactly(0, null, "t", 0, 0L);
     }
 
-    @Test
-    void theInsertHasOnePlaceholderPerRowValue() throws Exception {
-        try (var in = AuditRows.class.getResourceAsStream("/sql/audit-insert.sql")) {
-            String sql = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(sql.chars().filter(c -> c == '?').count()).isEqualTo(AuditRows.COLUMNS);
+    /** The audit insert as the route runs it (classpath:sql/audit-insert.sql). */
+    static String insertSql() throws IOException {
+        try (InputStream in = AuditRows.class.getResourceAsStream("/sql/audit-insert.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    @Test
+    void theInsertHasOnePlaceholderPerRowValue() throws IOException {
+        assertThat(insertSql().chars().filter(c -> c == '?').count()).isEqualTo(AuditRows.COLUMNS);
     }
 }

@@ -3,8 +3,6 @@ package org.tidbcdc.routes.sink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +12,9 @@ class OncePerQueryStatementStrategyTest {
 
     @Test
     void theAuditInsertIsPositionalSoRowsBindInOrder() throws IOException {
-        try (InputStream in = AuditRows.class.getResourceAsStream("/sql/audit-insert.sql")) {
-            String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(strategy.hasNamedParameters(sql)).isFalse();
-            assertThat(strategy.hasNamedParameters(sql)).isFalse();
-        }
+        String sql = AuditRowsTest.insertSql();
+        assertThat(strategy.hasNamedParameters(sql)).isFalse();
+        assertThat(strategy.hasNamedParameters(sql)).isFalse();
     }
 
     @Test

@@ -1,11 +1,18 @@
 package org.tidbcdc.routes.canal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * Strict UTF-8 (RFC 3629, Table 3-7 of the Unicode standard): no overlong forms, no encoded surrogates, nothing above
  * U+10FFFF. Jackson's byte reader checks only the lead and continuation bits, so an overlong {@code C0 AF} would be
  * read as '/' and an encoded surrogate would be written to the sinks as '?'.
  */
 final class Utf8 {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
 
     private Utf8() {
     }
@@ -15,6 +22,12 @@ final class Utf8 {
         int i = 0;
         int n = b.length;
         while (i < n) {
+            // Canal-JSON is mostly ASCII: skip it eight bytes at a time (the check ran byte by byte at 8% of the
+            // consumer thread)
+            if (i + Long.BYTES <= n && ((long) LONGS.get(b, i) & HIGH_BITS) == 0) {
+                i += Long.BYTES;
+                continue;
+            }
             int c = b[i];
             if (c >= 0) {
                 i++;

@@ -40,6 +40,38 @@ class Utf8Test {
         }
     }
 
+    @Test
+    void aFaultAfterALongAsciiRunIsFoundAtItsOffset() {
+        // ASCII is skipped eight bytes at a time: a fault must be found at every position of such a word
+        byte[] bad = bytes(0xC0, 0xAF);
+        for (int at = 0; at <= 40; at++) {
+            for (int tail = 0; tail <= 9; tail++) {
+                byte[] b = new byte[at + bad.length + tail];
+                java.util.Arrays.fill(b, (byte) 'a');
+                System.arraycopy(bad, 0, b, at, bad.length);
+                assertEquals(at, Utf8.firstInvalid(b), "fault at " + at + ", " + tail + " ASCII bytes after it");
+            }
+        }
+    }
+
+    @Test
+    void agreesWithTheJdkDecoderOnLongMixedText() {
+        Random random = new Random(7);
+        byte[][] pieces = {"a".getBytes(StandardCharsets.UTF_8), "ascii run ".getBytes(StandardCharsets.UTF_8),
+                "é".getBytes(StandardCharsets.UTF_8), "测".getBytes(StandardCharsets.UTF_8),
+                "🙂".getBytes(StandardCharsets.UTF_8), bytes(0xED, 0xA0, 0x80), bytes(0xE6, 0xB5), bytes(0x80)};
+        for (int i = 0; i < 20_000; i++) {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            int parts = 1 + random.nextInt(12);
+            for (int p = 0; p < parts; p++) {
+                // mostly well-formed pieces, so that some inputs are valid end to end
+                out.writeBytes(pieces[random.nextInt(random.nextInt(10) < 8 ? 5 : pieces.length)]);
+            }
+            byte[] b = out.toByteArray();
+            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> java.util.HexFormat.of().formatHex(b));
+        }
+    }
+
     private static boolean jdkAccepts(byte[] b) {
         try {
             StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(b));

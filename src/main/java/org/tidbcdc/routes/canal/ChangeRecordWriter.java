@@ -18,7 +18,7 @@ final class ChangeRecordWriter {
     }
 
     static byte[] render(ChangeEvent e) {
-        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        ByteArrayBuilder out = new ByteArrayBuilder(sizeHint(e));
         try (JsonGenerator g = CanalJson.MAPPER.getFactory().createGenerator(out, JsonEncoding.UTF8)) {
             g.writeStartObject();
             g.writeNumberField("v", ChangeEvent.FORMAT_VERSION);
@@ -46,6 +46,16 @@ final class ChangeRecordWriter {
             throw new UncheckedIOException(ex);
         }
         return out.toByteArray();
+    }
+
+    /** Room for the whole record in one block: growing block by block and joining them cost more than rendering. */
+    private static int sizeHint(ChangeEvent e) {
+        return 512 + length(e.pkJson()) + length(e.beforeJson()) + length(e.afterJson()) + length(e.changedColumnsJson())
+                + length(e.sql());
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length() + s.length() / 4;
     }
 
     private static void raw(JsonGenerator g, String field, String json) throws IOException {

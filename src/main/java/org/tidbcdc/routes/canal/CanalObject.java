@@ -148,7 +148,7 @@ final class CanalObject {
         return isAbsent(node.get(field)) ? null : array(field);
     }
 
-    private String pathOf(String field) {
+    String pathOf(String field) {
         return path.isEmpty() ? field : path + "." + field;
     }
 }

@@ -72,13 +72,13 @@ final class RowImages {
         }
         // the path is built only for an error: per value it cost an allocation on every column of every row
         if (!raw.isTextual()) {
-            throw CanalObject.wrongType(row.path() + "." + column, "a string or null", raw);
+            throw CanalObject.wrongType(row.pathOf(column), "a string or null", raw);
         }
         ColumnType type = typeOf(column);
         try {
             return type.toJson((TextNode) raw);
         } catch (CanalFormatException e) {
-            throw new CanalFormatException("`" + row.path() + "." + column + "`: " + e.getMessage(), e);
+            throw new CanalFormatException("`" + row.pathOf(column) + "`: " + e.getMessage(), e);
         }
     }
 

@@ -2,9 +2,12 @@ package org.tidbcdc.routes.canal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
@@ -36,7 +39,7 @@ class Utf8Test {
         for (int i = 0; i < 200_000; i++) {
             byte[] b = new byte[1 + random.nextInt(6)];
             random.nextBytes(b);
-            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> java.util.HexFormat.of().formatHex(b));
+            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> HexFormat.of().formatHex(b));
         }
     }
 
@@ -47,7 +50,7 @@ class Utf8Test {
         for (int at = 0; at <= 40; at++) {
             for (int tail = 0; tail <= 9; tail++) {
                 byte[] b = new byte[at + bad.length + tail];
-                java.util.Arrays.fill(b, (byte) 'a');
+                Arrays.fill(b, (byte) 'a');
                 System.arraycopy(bad, 0, b, at, bad.length);
                 assertEquals(at, Utf8.firstInvalid(b), "fault at " + at + ", " + tail + " ASCII bytes after it");
             }
@@ -61,14 +64,14 @@ class Utf8Test {
                 "é".getBytes(StandardCharsets.UTF_8), "测".getBytes(StandardCharsets.UTF_8),
                 "🙂".getBytes(StandardCharsets.UTF_8), bytes(0xED, 0xA0, 0x80), bytes(0xE6, 0xB5), bytes(0x80)};
         for (int i = 0; i < 20_000; i++) {
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
             int parts = 1 + random.nextInt(12);
             for (int p = 0; p < parts; p++) {
                 // mostly well-formed pieces, so that some inputs are valid end to end
                 out.writeBytes(pieces[random.nextInt(random.nextInt(10) < 8 ? 5 : pieces.length)]);
             }
             byte[] b = out.toByteArray();
-            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> java.util.HexFormat.of().formatHex(b));
+            assertEquals(jdkAccepts(b), Utf8.firstInvalid(b) < 0, () -> HexFormat.of().formatHex(b));
         }
     }
 

@@ -185,6 +185,18 @@ class CdcConsumeIT {
         }
     }
 
+    @Test
+    void theRoutesABatchSendsToStartBeforeTheConsumerSoTheyStopAfterIt() {
+        try (RoutesApp app = app(Map.of())) {
+            // Camel's graceful shutdown stops routes in the reverse of this order: the batch in flight at SIGTERM
+            // must still find its direct routes, or it blocks until the shutdown timeout and is not committed
+            List<String> started = app.context().getCamelContextExtension().getRouteStartupOrder().stream()
+                    .map(o -> o.getRoute().getId()).toList();
+            assertThat(started.indexOf("cdc-audit-insert")).isBetween(0, started.indexOf("cdc-consume") - 1);
+            assertThat(started.indexOf("cdc-dead-letter")).isBetween(0, started.indexOf("cdc-consume") - 1);
+        }
+    }
+
     static String header(ConsumerRecord<byte[], byte[]> r, String key) {
         var h = r.headers().lastHeader(key);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);

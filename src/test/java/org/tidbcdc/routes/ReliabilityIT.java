@@ -816,15 +816,7 @@ class ReliabilityIT {
             if (current != null && current.isAlive()) {
                 throw new IllegalStateException("one routes process at a time");
             }
-            Map<String, String> e = new LinkedHashMap<>();
-            e.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-            e.put("CDC_TOPIC", topic);
-            e.put("CDC_GROUP_ID", group);
-            e.put("CDC_INSTANCE_ID", instance);
-            e.put("CDC_DLQ_TOPIC", dlq);
-            e.put("SINK_DIR", sinkDir.toString());
-            e.put("AUDIT_JDBC_URL", db.jdbcUrl("cdc_audit"));
-            e.put("AUDIT_DB_USER", "root");
+            Map<String, String> e = RoutesProcess.pipelineEnv(kafka.bootstrapServers(), db, topic, dlq, group, instance, sinkDir);
             e.put("LOG_LEVEL", "INFO");
             e.putAll(env);
             Path log = dir.resolve("routes-" + (logs.size() + 1) + ".log");

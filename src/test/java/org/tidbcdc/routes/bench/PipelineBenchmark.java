@@ -289,16 +289,8 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     private RoutesProcess startRoutes(String topic, String group, String sinks, Path sinkDir, String run)
             throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
-        env.put("CDC_TOPIC", topic);
-        env.put("CDC_DLQ_TOPIC", topic + "-dlq");
-        env.put("CDC_GROUP_ID", group);
-        env.put("CDC_INSTANCE_ID", group);
+        Map<String, String> env = RoutesProcess.pipelineEnv(kafka.bootstrapServers(), db, topic, topic + "-dlq", group, group, sinkDir);
         env.put("SINKS", sinks);
-        env.put("SINK_DIR", sinkDir.toString());
-        env.put("AUDIT_JDBC_URL", db.jdbcUrl("cdc_audit"));
-        env.put("AUDIT_DB_USER", "root");
         env.put("JAVA_TOOL_OPTIONS", options.jvmOptions() + (Boolean.getBoolean("bench.profile")
                 ? " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + options.workDir().resolve(run + ".jfr") : ""));
         // experiments: -Dbench.routes-env=CDC_MAX_POLL_RECORDS=1000,AUDIT_BATCH_SIZE=1000

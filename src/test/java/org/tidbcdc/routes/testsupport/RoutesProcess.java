@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +41,24 @@ public final class RoutesProcess implements AutoCloseable {
             throw new IllegalStateException(jar + " is missing: run `mvn package` first");
         }
         return jar;
+    }
+
+    /**
+     * The environment that points a routes process at the test broker and database, one topic, its group and member,
+     * and a sink folder; callers add what their run varies.
+     */
+    public static Map<String, String> pipelineEnv(String bootstrapServers, MariaDbServer db, String topic, String dlq,
+            String group, String instance, Path sinkDir) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers);
+        env.put("CDC_TOPIC", topic);
+        env.put("CDC_DLQ_TOPIC", dlq);
+        env.put("CDC_GROUP_ID", group);
+        env.put("CDC_INSTANCE_ID", instance);
+        env.put("SINK_DIR", sinkDir.toString());
+        env.put("AUDIT_JDBC_URL", db.jdbcUrl("cdc_audit"));
+        env.put("AUDIT_DB_USER", "root");
+        return env;
     }
 
     /**

@@ -2,6 +2,9 @@ package org.tidbcdc.routes;
 
 import java.time.Duration;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
@@ -13,6 +16,7 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.tidbcdc.routes.PipelineSettings.Sink;
 import org.tidbcdc.routes.canal.CanalDecoder;
+import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
@@ -40,7 +44,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         PipelineSettings settings = new PipelineSettings(
                 property(context, "cdc.sinks"), property(context, "cdc.audit.batch-size"),
                 property(context, "cdc.audit.max-batch-bytes"), property(context, "cdc.max-poll-records"),
-                property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"));
+                property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"),
+                property(context, "cdc.decode-threads"));
         Registry registry = context.getRegistry();
         registry.bind("pipelineSettings", settings);
 
@@ -49,7 +54,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("deliveryState", delivery);
         registry.bind("watermarks", watermarks);
         registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
-        registry.bind("recordDecoder", new RecordDecoder(new CanalDecoder(), watermarks));
+        registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
         registry.bind("deadLetters", new DeadLetters());
         registry.bind("deadLetterTopic", new DeadLetterTopic(kafkaAdminProperties(context),
                 property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
@@ -73,6 +78,35 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
         registry.bind("heartbeatDataSource", lazyPool(context, "heartbeat", "cdc.heartbeat", 1));
+    }
+
+    private RecordDecoder recordDecoder(CamelContext context, PipelineSettings settings, Watermarks watermarks) {
+        int helpers = settings.decodeThreads() - 1;
+        if (helpers == 0) {
+            return new RecordDecoder(new CanalDecoder(), watermarks);
+        }
+        ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "cdc-decode", helpers);
+        return new RecordDecoder(new CanalDecoder(), watermarks, pool, helpers, rendering(settings.sinks()));
+    }
+
+    /**
+     * What the decoding threads render ahead for the enabled sinks, which would otherwise be the consumer thread's
+     * largest cost after decoding. The file record includes the audit row's images.
+     */
+    static Consumer<ChangeEvent> rendering(Set<Sink> sinks) {
+        boolean file = sinks.contains(Sink.FILE);
+        boolean audit = sinks.contains(Sink.AUDIT);
+        boolean log = sinks.contains(Sink.LOG);
+        return e -> {
+            if (file) {
+                e.jsonBytes();
+            } else if (audit) {
+                e.renderImages();
+            }
+            if (log && ChangeLog.enabled()) {
+                e.summary();
+            }
+        };
     }
 
     private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings) {

@@ -29,9 +29,10 @@ public final class PipelineSettings {
     private final long auditMaxBatchBytes;
     private final int maxPollRecords;
     private final Path sinkDir;
+    private final int decodeThreads;
 
     public PipelineSettings(String sinks, String auditBatchSize, String auditMaxBatchBytes, String maxPollRecords,
-                            String sinkDir, String routesDir) {
+                            String sinkDir, String routesDir, String decodeThreads) {
         this.sinks = parseSinks(sinks);
         this.auditBatchSize = positiveInt("AUDIT_BATCH_SIZE", auditBatchSize);
         this.auditMaxBatchBytes = positiveInt("AUDIT_MAX_BATCH_BYTES", auditMaxBatchBytes);
@@ -41,6 +42,7 @@ public final class PipelineSettings {
         }
         this.sinkDir = Path.of(sinkDir).toAbsolutePath().normalize();
         checkRoutesDir(routesDir);
+        this.decodeThreads = positiveInt("DECODE_THREADS", decodeThreads);
     }
 
     public boolean enabled(String sink) {
@@ -61,6 +63,11 @@ public final class PipelineSettings {
 
     public int maxPollRecords() {
         return maxPollRecords;
+    }
+
+    /** Threads that decode a batch, the consumer thread included. */
+    public int decodeThreads() {
+        return decodeThreads;
     }
 
     public Path sinkDir() {

@@ -18,7 +18,7 @@ class PipelineSettingsTest {
 
     PipelineSettings settings(String sinks, String batch, String poll) throws Exception {
         Files.writeString(routes.resolve("a.camel.yaml"), "[]");
-        return new PipelineSettings(sinks, batch, "4194304", poll, "data/sink", routes.toString());
+        return new PipelineSettings(sinks, batch, "4194304", poll, "data/sink", routes.toString(), "2");
     }
 
     @Test
@@ -44,6 +44,15 @@ class PipelineSettingsTest {
         assertThatThrownBy(() -> settings("log", "0", "500")).hasMessageContaining("AUDIT_BATCH_SIZE");
         assertThatThrownBy(() -> settings("log", "many", "500")).hasMessageContaining("AUDIT_BATCH_SIZE");
         assertThatThrownBy(() -> settings("log", "500", "-1")).hasMessageContaining("CDC_MAX_POLL_RECORDS");
+    }
+
+    @Test
+    void decodeThreadsBelowOneStopStartupNamingTheSetting() throws Exception {
+        Files.writeString(routes.resolve("a.camel.yaml"), "[]");
+        assertThatThrownBy(() -> new PipelineSettings("log", "500", "4194304", "500", "data/sink", routes.toString(),
+                "0")).hasMessageContaining("DECODE_THREADS");
+        assertThat(new PipelineSettings("log", "500", "4194304", "500", "data/sink", routes.toString(), "1")
+                .decodeThreads()).isEqualTo(1);
     }
 
     @Test

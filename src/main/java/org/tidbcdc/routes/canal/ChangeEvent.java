@@ -3,9 +3,11 @@ package org.tidbcdc.routes.canal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -41,6 +43,7 @@ public final class ChangeEvent {
     private String afterJson;
     private String changedColumnsJson;
     private byte[] jsonBytes;
+    private String summary;
 
     private ChangeEvent(Builder b) {
         this.op = Objects.requireNonNull(b.op, "op");
@@ -164,6 +167,57 @@ public final class ChangeEvent {
             changedColumnsJson = write(changedColumns);
         }
         return changedColumnsJson;
+    }
+
+    /**
+     * The change in one concise line, as the log sink writes it: op, table, primary key, changed columns and commitTs
+     * (a DDL: its type, schema and SQL). Rendered once.
+     */
+    public String summary() {
+        if (summary == null) {
+            summary = renderSummary();
+        }
+        return summary;
+    }
+
+    private String renderSummary() {
+        StringBuilder b = new StringBuilder(160);
+        if (op == Op.DDL) {
+            b.append("DDL ").append(ddlType).append(' ').append(database);
+            if (!table.isEmpty()) {
+                b.append('.').append(table);
+            }
+            return b.append(" commitTs=").append(commitTs).append(" sql=").append(sql).toString();
+        }
+        b.append(op).append(' ').append(database).append('.').append(table).append(" pk={");
+        if (pk != null) {
+            String sep = "";
+            for (Map.Entry<String, JsonNode> f : pk.properties()) {
+                JsonNode v = f.getValue();
+                b.append(sep).append(f.getKey()).append('=').append(v.isTextual() ? v.asText() : v.toString());
+                sep = ", ";
+            }
+        }
+        b.append('}');
+        if (changedColumns != null) {
+            b.append(" changed=").append(changedColumns);
+        }
+        b.append(" commitTs=").append(commitTs);
+        if (keyOnly) {
+            b.append(" keyOnly=true");
+        }
+        if (claimCheckLocation != null) {
+            b.append(" claimCheck=").append(claimCheckLocation);
+        }
+        return b.toString();
+    }
+
+    /** Renders the JSON images the audit row stores now, on the calling thread, so that later calls only read them. */
+    public void renderImages() {
+        pkJson();
+        beforeJson();
+        afterJson();
+        changedColumnsJson();
     }
 
     /** The change record as one line of JSON, without a line terminator. */

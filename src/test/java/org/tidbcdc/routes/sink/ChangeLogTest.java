@@ -17,7 +17,7 @@ class ChangeLogTest {
         ChangeEvent e = ChangeEvent.builder().op(Op.UPDATE).database("app_db").table("users")
                 .pk(CanalJson.MAPPER.createObjectNode().put("id", 1)).changedColumns(List.of("username"))
                 .commitTs("455000614534643715").eventKey("k").source(new Source("t", 0, 0)).build();
-        assertThat(ChangeLog.line(e))
+        assertThat(e.summary())
                 .isEqualTo("UPDATE app_db.users pk={id=1} changed=[username] commitTs=455000614534643715");
     }
 
@@ -25,6 +25,6 @@ class ChangeLogTest {
     void aDdlLineCarriesItsTypeAndSql() {
         ChangeEvent e = ChangeEvent.builder().op(Op.DDL).ddlType("QUERY").database("test").table("")
                 .sql("drop database test").commitTs("1").eventKey("k").source(new Source("t", 0, 0)).build();
-        assertThat(ChangeLog.line(e)).isEqualTo("DDL QUERY test commitTs=1 sql=drop database test");
+        assertThat(e.summary()).isEqualTo("DDL QUERY test commitTs=1 sql=drop database test");
     }
 }

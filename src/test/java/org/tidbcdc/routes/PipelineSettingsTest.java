@@ -17,8 +17,12 @@ class PipelineSettingsTest {
     Path routes;
 
     PipelineSettings settings(String sinks, String batch, String poll) throws Exception {
+        return settings(sinks, batch, poll, "2");
+    }
+
+    PipelineSettings settings(String sinks, String batch, String poll, String decodeThreads) throws Exception {
         Files.writeString(routes.resolve("a.camel.yaml"), "[]");
-        return new PipelineSettings(sinks, batch, "4194304", poll, "data/sink", routes.toString(), "2");
+        return new PipelineSettings(sinks, batch, "4194304", poll, "data/sink", routes.toString(), decodeThreads);
     }
 
     @Test
@@ -48,11 +52,8 @@ class PipelineSettingsTest {
 
     @Test
     void decodeThreadsBelowOneStopStartupNamingTheSetting() throws Exception {
-        Files.writeString(routes.resolve("a.camel.yaml"), "[]");
-        assertThatThrownBy(() -> new PipelineSettings("log", "500", "4194304", "500", "data/sink", routes.toString(),
-                "0")).hasMessageContaining("DECODE_THREADS");
-        assertThat(new PipelineSettings("log", "500", "4194304", "500", "data/sink", routes.toString(), "1")
-                .decodeThreads()).isEqualTo(1);
+        assertThatThrownBy(() -> settings("log", "500", "500", "0")).hasMessageContaining("DECODE_THREADS");
+        assertThat(settings("log", "500", "500", "1").decodeThreads()).isEqualTo(1);
     }
 
     @Test

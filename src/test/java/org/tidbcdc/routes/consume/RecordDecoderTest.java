@@ -102,8 +102,9 @@ class RecordDecoderTest {
     @Test
     void aHelperThreadDecodesAlongsideTheConsumerThreadAndTheOutcomeIsTheSameAsOnOneThread() {
         Watermarks alone = new Watermarks();
+        RecordDecoder oneThread = new RecordDecoder(new CanalDecoder(), alone);
         Exchange sequential = batch(1000);
-        List<ChangeEvent> expected = new RecordDecoder(new CanalDecoder(), alone).decodeAll(sequential);
+        List<ChangeEvent> expected = oneThread.decodeAll(sequential);
 
         // the first change each thread prepares waits for the other thread: passes only if both decode
         CyclicBarrier both = new CyclicBarrier(2);
@@ -125,7 +126,7 @@ class RecordDecoderTest {
         assertThat(changes).extracting(ChangeEvent::eventKey)
                 .containsExactlyElementsOf(expected.stream().map(ChangeEvent::eventKey).toList());
         assertThat(decoder.rejected(parallel)).extracting(r -> r.getMessage().getHeader(KafkaConstants.OFFSET))
-                .containsExactlyElementsOf(new RecordDecoder(new CanalDecoder(), alone).rejected(sequential).stream()
+                .containsExactlyElementsOf(oneThread.rejected(sequential).stream()
                         .map(r -> r.getMessage().getHeader(KafkaConstants.OFFSET)).toList());
         assertThat(parallel.getProperty(OffsetCursor.BATCH, KafkaBatch.class).watermarks()).isEqualTo(20);
         assertThat(watermarks.current()).isEqualTo(alone.current());

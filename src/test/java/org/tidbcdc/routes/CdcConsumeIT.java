@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,14 +19,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.PipelineParts;
 import org.tidbcdc.routes.testsupport.RoutesApp;
 
 /** The change stream on real parts: a KRaft broker, MariaDB, the file system and the real routes. */
@@ -36,42 +35,27 @@ class CdcConsumeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    static KafkaBroker kafka;
-    static MariaDbServer db;
+    // event keys are global (a replay on any topic is the same change): each test starts from an empty table
+    @RegisterExtension
+    static final PipelineParts PARTS = new PipelineParts("", "truncate table cdc_audit.change_event;");
 
     @TempDir
     Path sinkDir;
+    KafkaBroker kafka;
+    MariaDbServer db;
     String topic;
     String dlq;
 
-    @BeforeAll
-    static void startParts() {
-        kafka = KafkaBroker.start();
-        db = MariaDbServer.start();
-        db.applyDbScripts();
-    }
-
-    @AfterAll
-    static void stopParts() {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @BeforeEach
     void freshTopic() {
-        topic = "cdc-" + UUID.randomUUID();
+        kafka = PARTS.kafka();
+        db = PARTS.db();
+        topic = PARTS.newTopic("cdc");
         dlq = topic + "-dlq";
-        kafka.createTopic(topic, 3);
-        // event keys are global (a replay on any topic is the same change): each test starts from an empty table
-        db.executeScript("truncate table cdc_audit.change_event;");
     }
 
     RoutesApp app(Map<String, String> extra) {
-        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
+        Map<String, String> s = PARTS.settings(topic, sinkDir);
         s.putAll(extra);
         return RoutesApp.start(s);
     }

@@ -15,16 +15,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ServiceStatus;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.Management;
 import org.tidbcdc.routes.testsupport.Management.Health;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.PipelineParts;
 import org.tidbcdc.routes.testsupport.RoutesApp;
 
 /** Health and metrics as an operator reads them over HTTP, on real parts: a KRaft broker, MariaDB and the real routes. */
@@ -38,40 +38,25 @@ class ObservabilityIT {
               (id INT PRIMARY KEY, beat_at DATETIME(3), instance VARCHAR(255));
             """;
 
-    static KafkaBroker kafka;
-    static MariaDbServer db;
+    @RegisterExtension
+    static final PipelineParts PARTS = new PipelineParts(HEARTBEAT_DDL,
+            "truncate table cdc_audit.change_event;\ntruncate table app_db.cdc_heartbeat;");
 
     @TempDir
     Path sinkDir;
+    KafkaBroker kafka;
+    MariaDbServer db;
     String topic;
-
-    @BeforeAll
-    static void startParts() {
-        kafka = KafkaBroker.start();
-        db = MariaDbServer.start();
-        db.applyDbScripts();
-        db.executeScript(HEARTBEAT_DDL);
-    }
-
-    @AfterAll
-    static void stopParts() {
-        if (kafka != null) {
-            kafka.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @BeforeEach
     void freshTopic() {
-        topic = "obs-" + UUID.randomUUID();
-        kafka.createTopic(topic, 3);
-        db.executeScript("truncate table cdc_audit.change_event;\ntruncate table app_db.cdc_heartbeat;");
+        kafka = PARTS.kafka();
+        db = PARTS.db();
+        topic = PARTS.newTopic("obs");
     }
 
     RoutesApp app(Map<String, String> extra) {
-        Map<String, String> s = RoutesApp.pipelineSettings(kafka, db, topic, sinkDir);
+        Map<String, String> s = PARTS.settings(topic, sinkDir);
         s.put("cdc.heartbeat.jdbc-url", db.jdbcUrl("app_db"));
         s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
                 + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-heartbeat.camel.yaml");

@@ -2,8 +2,6 @@ package org.tidbcdc.routes.testsupport;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -43,29 +41,6 @@ public final class RoutesApp implements AutoCloseable {
             throw new IllegalStateException("the application did not start: " + e.getMessage(), e);
         }
         return new RoutesApp(main, port);
-    }
-
-    /**
-     * Settings that point the data plane at a test broker and database, for one topic: its own group, instance,
-     * dead-letter topic ({@code <topic>-dlq}) and sink folder, quick retries, and only the data-plane routes. Mutable,
-     * for a test to add its own.
-     */
-    public static Map<String, String> pipelineSettings(KafkaBroker kafka, MariaDbServer db, String topic, Path sinkDir) {
-        Map<String, String> s = new HashMap<>();
-        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("cdc.topic", topic);
-        s.put("cdc.dlq-topic", topic + "-dlq");
-        s.put("cdc.group-id", "g-" + topic);
-        s.put("cdc.instance-id", "i-" + topic);
-        s.put("cdc.sink-dir", sinkDir.toString());
-        s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
-        s.put("cdc.audit.user", "root");
-        s.put("cdc.retry.delay-ms", "100");
-        s.put("cdc.retry.max-delay-ms", "500");
-        s.put("cdc.retry.max-redeliveries", "2");
-        s.put("camel.main.routes-include-pattern",
-                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
-        return s;
     }
 
     public CamelContext context() {

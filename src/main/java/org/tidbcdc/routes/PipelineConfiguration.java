@@ -39,6 +39,10 @@ import org.tidbcdc.routes.sink.OncePerQueryStatementStrategy;
 @Configuration
 public class PipelineConfiguration implements CamelConfiguration {
 
+    /** The longest a sink waits for a pool connection, and for a new one to connect. */
+    static final int CONNECTION_TIMEOUT_MS = 3000;
+    private static final int HEARTBEAT_SOCKET_TIMEOUT_MS = 60_000;
+
     @Override
     public void configure(CamelContext context) {
         PipelineSettings settings = new PipelineSettings(
@@ -70,14 +74,32 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         registry.bind("jsonLinesSink", files);
 
-        HikariDataSource audit = auditDataSource(context, settings);
+        int socketTimeoutMs = PipelineSettings.positiveInt("AUDIT_SOCKET_TIMEOUT_MS",
+                property(context, "cdc.audit.socket-timeout-ms"));
+        HikariDataSource audit = auditDataSource(context, settings, socketTimeoutMs);
         registry.bind("auditDataSource", audit);
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
         registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
         if (settings.sinks().contains(Sink.AUDIT)) {
+            retryBudget(context, socketTimeoutMs).checkFits(Duration.ofMillis(PipelineSettings.positiveInt(
+                    "CDC_MAX_POLL_INTERVAL_MS", property(context, "cdc.max-poll-interval-ms"))));
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
-        registry.bind("heartbeatDataSource", lazyPool(context, "heartbeat", "cdc.heartbeat", 1));
+        registry.bind("heartbeatDataSource", lazyPool(context, "heartbeat", "cdc.heartbeat", 1,
+                HEARTBEAT_SOCKET_TIMEOUT_MS));
+    }
+
+    private static RetryBudget retryBudget(CamelContext context, int socketTimeoutMs) {
+        return new RetryBudget(
+                PipelineSettings.atLeast("CDC_RETRY_MAX_REDELIVERIES",
+                        property(context, "cdc.retry.max-redeliveries"), 0),
+                millis(context, "CDC_RETRY_DELAY_MS", "cdc.retry.delay-ms"),
+                millis(context, "CDC_RETRY_MAX_DELAY_MS", "cdc.retry.max-delay-ms"),
+                Duration.ofMillis(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
+    }
+
+    private static Duration millis(CamelContext context, String name, String key) {
+        return Duration.ofMillis(PipelineSettings.atLeast(name, property(context, key), 0));
     }
 
     private RecordDecoder recordDecoder(CamelContext context, PipelineSettings settings, Watermarks watermarks) {
@@ -109,9 +131,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         };
     }
 
-    private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings) {
+    private static HikariDataSource auditDataSource(CamelContext context, PipelineSettings settings,
+            int socketTimeoutMs) {
         HikariDataSource ds = lazyPool(context, "audit", "cdc.audit",
-                PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")));
+                PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")),
+                socketTimeoutMs);
         // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
         ds.addDataSourceProperty("rewriteBatchedStatements", "true");
         ds.addDataSourceProperty("cachePrepStmts", "true");
@@ -131,7 +155,8 @@ public class PipelineConfiguration implements CamelConfiguration {
      * connection: a database that is down at startup delays its sink (and shows in readiness) but does not stop the
      * process.
      */
-    private static HikariDataSource lazyPool(CamelContext context, String name, String prefix, int size) {
+    private static HikariDataSource lazyPool(CamelContext context, String name, String prefix, int size,
+            int socketTimeoutMs) {
         HikariDataSource ds = new HikariDataSource();
         ds.setPoolName(name);
         ds.setJdbcUrl(property(context, prefix + ".jdbc-url"));
@@ -140,11 +165,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         ds.setMaximumPoolSize(size);
         ds.setMinimumIdle(1);
         ds.setInitializationFailTimeout(-1);
-        ds.setConnectionTimeout(3000);
+        ds.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
         ds.setValidationTimeout(2000);
         ds.setConnectionInitSql("SET time_zone = '+00:00'");
-        ds.addDataSourceProperty("connectTimeout", "3000");
-        ds.addDataSourceProperty("socketTimeout", "60000");
+        ds.addDataSourceProperty("connectTimeout", String.valueOf(CONNECTION_TIMEOUT_MS));
+        // a database that hangs (rather than refuses) answers nothing: only this ends the wait for it
+        ds.addDataSourceProperty("socketTimeout", String.valueOf(socketTimeoutMs));
         ds.addDataSourceProperty("tcpKeepAlive", "true");
         ds.addDataSourceProperty("characterEncoding", "UTF-8");
         ds.addDataSourceProperty("connectionCollation", "utf8mb4_bin");

@@ -101,14 +101,19 @@ public final class PipelineSettings {
     }
 
     static int positiveInt(String name, String value) {
+        return atLeast(name, value, 1);
+    }
+
+    /** A whole-number setting of at least {@code min}; anything else stops startup naming the setting. */
+    static int atLeast(String name, String value, int min) {
         int n;
         try {
             n = Integer.parseInt(value == null ? "" : value.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + ": '" + value + "' is not a whole number");
         }
-        if (n < 1) {
-            throw new IllegalArgumentException(name + ": must be at least 1, got " + n);
+        if (n < min) {
+            throw new IllegalArgumentException(name + ": must be at least " + min + ", got " + n);
         }
         return n;
     }

@@ -105,11 +105,13 @@ class ReliabilityIT {
             switch (name) {
                 case "short":
                     // the long outage stays longer than max.poll.interval.ms, lowered to 20 s, and one retry cycle
-                    // (3 attempts of up to 3 s for a connection, 0.2 s and 0.4 s apart) fits well inside it
+                    // (3 attempts of up to 3 s for a connection and 3 s for a hanging database, 0.2 s and 0.4 s
+                    // apart) fits inside it, as startup checks
                     return new Scale(name, 20_000, 3, Duration.ofSeconds(10), 10_000, 5_000,
                             Duration.ofSeconds(15), Duration.ofSeconds(25),
                             Map.of("CDC_MAX_POLL_INTERVAL_MS", "20000", "CDC_RETRY_MAX_REDELIVERIES", "2",
-                                    "CDC_RETRY_DELAY_MS", "200", "CDC_RETRY_MAX_DELAY_MS", "1000"),
+                                    "CDC_RETRY_DELAY_MS", "200", "CDC_RETRY_MAX_DELAY_MS", "1000",
+                                    "AUDIT_SOCKET_TIMEOUT_MS", "3000"),
                             Duration.ofSeconds(10), 4_000, 3_000, 300, 20_000, 40_000, 200, Duration.ofMinutes(3));
                 case "full":
                     // the numbers, with the default max.poll.interval.ms (300 s) and retry settings

@@ -59,6 +59,16 @@ class StartupIT {
     }
 
     @Test
+    void aRetryCycleLongerThanThePollIntervalStopsStartupNamingTheSettings() throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        // the defaults fit in 300 s; a 60 s socket timeout makes six attempts outlast it
+        s.put("cdc.audit.socket-timeout-ms", "60000");
+        assertThatThrownBy(() -> RoutesApp.start(s))
+                .hasStackTraceContaining("CDC_MAX_POLL_INTERVAL_MS (300000) is shorter than one retry cycle")
+                .hasStackTraceContaining("AUDIT_SOCKET_TIMEOUT_MS");
+    }
+
+    @Test
     void aMissingRoutesFolderStopsStartupWithAMessageNamingIt() {
         Map<String, String> s = settings(dir.resolve("missing"));
         assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(dir.resolve("missing").toString());

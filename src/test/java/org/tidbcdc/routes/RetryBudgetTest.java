@@ -1,0 +1,45 @@
+package org.tidbcdc.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+class RetryBudgetTest {
+
+    static RetryBudget budget(int redeliveries, long delayMs, long maxDelayMs, long attemptMs) {
+        return new RetryBudget(redeliveries, Duration.ofMillis(delayMs), Duration.ofMillis(maxDelayMs),
+                Duration.ofMillis(attemptMs));
+    }
+
+    @Test
+    void theDefaultsFitInTheDefaultPollIntervalWithRoomToSpare() {
+        // 6 attempts of 3 s + 30 s, then backoffs of 0.5, 1, 2, 4 and 8 s
+        RetryBudget defaults = budget(5, 500, 10_000, 33_000);
+        assertThat(defaults.worstCase()).isEqualTo(Duration.ofMillis(6 * 33_000 + 15_500));
+        defaults.checkFits(Duration.ofMillis(300_000));
+    }
+
+    @Test
+    void eachBackoffDoublesUpToItsCap() {
+        assertThat(budget(4, 4_000, 5_000, 0).worstCase()).isEqualTo(Duration.ofMillis(4_000 + 5_000 * 3));
+    }
+
+    @Test
+    void withoutRedeliveriesOneAttemptIsTheWholeCycle() {
+        assertThat(budget(0, 500, 10_000, 33_000).worstCase()).isEqualTo(Duration.ofMillis(33_000));
+    }
+
+    @Test
+    void aCycleThatOutlastsThePollIntervalNamesWhatToChange() {
+        assertThatThrownBy(() -> budget(5, 500, 10_000, 63_000).checkFits(Duration.ofMillis(300_000)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("CDC_MAX_POLL_INTERVAL_MS (300000)")
+                .hasMessageContaining("6 attempts of up to 63000 ms")
+                .hasMessageContaining("up to 393500 ms")
+                .hasMessageContaining("AUDIT_SOCKET_TIMEOUT_MS")
+                .hasMessageContaining("CDC_RETRY_MAX_REDELIVERIES");
+    }
+}

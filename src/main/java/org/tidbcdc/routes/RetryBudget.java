@@ -10,7 +10,7 @@ import java.time.Duration;
  *
  * @param redeliveries CDC_RETRY_MAX_REDELIVERIES
  * @param delay        CDC_RETRY_DELAY_MS, the first backoff; each next one doubles
- * @param maxDelay     CDC_RETRY_MAX_DELAY_MS, the cap of one backoff
+ * @param maxDelay     CDC_RETRY_MAX_DELAY_MS, the cap of one backoff; zero for none
  * @param attempt      the longest one attempt can take: pool connection timeout plus AUDIT_SOCKET_TIMEOUT_MS
  */
 public record RetryBudget(int redeliveries, Duration delay, Duration maxDelay, Duration attempt) {
@@ -23,7 +23,8 @@ public record RetryBudget(int redeliveries, Duration delay, Duration maxDelay, D
         Duration total = attempt.multipliedBy(redeliveries + 1L);
         Duration backoff = delay;
         for (int i = 0; i < redeliveries; i++) {
-            Duration capped = backoff.compareTo(maxDelay) > 0 ? maxDelay : backoff;
+            // as Camel's RedeliveryPolicy: a maximum of 0 is no maximum
+            Duration capped = !maxDelay.isZero() && backoff.compareTo(maxDelay) > 0 ? maxDelay : backoff;
             total = total.plus(capped);
             backoff = capped.multipliedBy(BACKOFF_MULTIPLIER);
         }

@@ -3,6 +3,9 @@ package org.tidbcdc.routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,17 @@ class RetryBudgetTest {
     @Test
     void eachBackoffDoublesUpToItsCap() {
         assertThat(budget(4, 4_000, 5_000, 0).worstCase()).isEqualTo(Duration.ofMillis(4_000 + 5_000 * 3));
+    }
+
+    @Test
+    void assumesTheBackoffMultiplierOfTheErrorRoutes() throws IOException {
+        assertThat(Files.readString(Path.of("routes/cdc-errors.camel.yaml")))
+                .contains("backOffMultiplier: \"" + RetryBudget.BACKOFF_MULTIPLIER + "\"");
+    }
+
+    @Test
+    void aMaximumDelayOfZeroCapsNothingAsInCamel() {
+        assertThat(budget(3, 1_000, 0, 0).worstCase()).isEqualTo(Duration.ofMillis(1_000 + 2_000 + 4_000));
     }
 
     @Test

@@ -36,11 +36,11 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.tidbcdc.routes.testsupport.FirstAckProducer;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
 import org.tidbcdc.routes.testsupport.RoutesProcess;
@@ -180,7 +180,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                 options.watermarkEvery());
         notes.add("Tables: " + gen + ".");
         long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> producer = producer(20, 1024 * 1024)) {
+        try (FirstAckProducer producer = producer(20, 1024 * 1024)) {
             for (int i = 0; i < options.records(); i++) {
                 CanalRecordGenerator.Generated g = gen.next();
                 bytes += g.value().length;
@@ -196,7 +196,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         return new Load(total, gen.changes(), bytes, end);
     }
 
-    private KafkaProducer<byte[], byte[]> producer(int lingerMs, int batchBytes) {
+    private FirstAckProducer producer(int lingerMs, int batchBytes) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -205,7 +205,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, lingerMs);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 16 * 1024 * 1024);
-        return new KafkaProducer<>(p);
+        return new FirstAckProducer(p);
     }
 
     private Map<TopicPartition, Long> endOffsets(String topic) throws Exception {
@@ -392,7 +392,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             long interval = 1_000_000_000L / options.rate();
             long start = System.nanoTime();
             measuredFrom = System.currentTimeMillis() + options.warmupSeconds() * 1000L;
-            try (KafkaProducer<byte[], byte[]> producer = producer(0, 64 * 1024)) {
+            try (FirstAckProducer producer = producer(0, 64 * 1024)) {
                 for (long i = 0; i < total; i++) {
                     long due = start + i * interval;
                     long wait = due - System.nanoTime();

@@ -18,7 +18,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -36,7 +35,7 @@ public abstract class KafkaClients implements AutoCloseable {
     /** The largest record the test brokers accept ({@code message.max.bytes}) and the producer sends. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
-    private KafkaProducer<byte[], byte[]> producer;
+    private FirstAckProducer producer;
 
     public abstract String bootstrapServers();
 
@@ -67,7 +66,7 @@ public abstract class KafkaClients implements AutoCloseable {
         }
     }
 
-    private synchronized KafkaProducer<byte[], byte[]> producer() {
+    private synchronized FirstAckProducer producer() {
         if (producer == null) {
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
@@ -77,7 +76,7 @@ public abstract class KafkaClients implements AutoCloseable {
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
             p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * MAX_MESSAGE_BYTES);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-            producer = new KafkaProducer<>(p);
+            producer = new FirstAckProducer(p);
         }
         return producer;
     }

@@ -97,26 +97,27 @@ class ReliabilityIT {
 
     /** The counts and durations of one run of the suite. */
     record Scale(String name, int crashEvents, int kills, Duration brokerDown, int brokerEvents, int outageEvents,
-            Duration shortOutage, Duration longOutage, Map<String, String> outageEnv, Duration readOnly,
+            Duration shortOutage, Duration longOutage, Duration hang, Map<String, String> outageEnv, Duration readOnly,
             int sinkEvents, int replayEvents, int poison, int stopEvents, int pressureEvents, int bigRows,
             Duration maxWait) {
 
         static Scale of(String name) {
             switch (name) {
                 case "short":
-                    // the long outage stays longer than max.poll.interval.ms, lowered to 20 s, and one retry cycle
-                    // (3 attempts of up to 3 s for a connection and 3 s for a hanging database, 0.2 s and 0.4 s
-                    // apart) fits inside it, as startup checks
+                    // the long outage and the hang stay longer than max.poll.interval.ms, lowered to 20 s, and one
+                    // retry cycle (3 attempts of up to 3 s for a connection and 3 s for a hanging database, 0.2 s and
+                    // 0.4 s apart) fits inside it, as startup checks
                     return new Scale(name, 20_000, 3, Duration.ofSeconds(10), 10_000, 5_000,
-                            Duration.ofSeconds(15), Duration.ofSeconds(25),
+                            Duration.ofSeconds(15), Duration.ofSeconds(25), Duration.ofSeconds(25),
                             Map.of("CDC_MAX_POLL_INTERVAL_MS", "20000", "CDC_RETRY_MAX_REDELIVERIES", "2",
                                     "CDC_RETRY_DELAY_MS", "200", "CDC_RETRY_MAX_DELAY_MS", "1000",
                                     "AUDIT_SOCKET_TIMEOUT_MS", "3000"),
                             Duration.ofSeconds(10), 4_000, 3_000, 300, 20_000, 40_000, 200, Duration.ofMinutes(3));
                 case "full":
-                    // the numbers, with the default max.poll.interval.ms (300 s) and retry settings
+                    // the numbers, with the default max.poll.interval.ms (300 s), retry settings and audit
+                    // socket timeout; the hang stays under InnoDB's 600 s semaphore-wait limit
                     return new Scale(name, 200_000, 5, Duration.ofSeconds(20), 50_000, 20_000,
-                            Duration.ofSeconds(30), Duration.ofMinutes(6), Map.of(),
+                            Duration.ofSeconds(30), Duration.ofMinutes(6), Duration.ofMinutes(6), Map.of(),
                             Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000,
                             Duration.ofMinutes(15));
                 default:
@@ -243,8 +244,8 @@ class ReliabilityIT {
     @Test
     @Order(3)
     @DisplayName("3 database outage: MariaDB stopped mid-stream, once shorter and once longer than "
-            + "max.poll.interval.ms; 0 missing, no offset committed past an unwritten event, resumes by itself "
-            + "without leaving the group, readiness DOWN during the outage")
+            + "max.poll.interval.ms, then hung (SIGSTOP) longer than it; 0 missing, 0 duplicates, no offset committed "
+            + "past an unwritten event, resumes by itself without leaving the group, readiness DOWN during the outage")
     void databaseOutage() throws Exception {
         int n = SCALE.outageEvents();
         try (Run run = new Run("3 database outage", "s3")) {
@@ -254,26 +255,47 @@ class ReliabilityIT {
             List<String> recoveries = new ArrayList<>();
             List<String> notes = new ArrayList<>();
             long sent = 0;
-            for (Duration outage : List.of(SCALE.shortOutage(), SCALE.longOutage())) {
+            // a stopped database refuses connections at once; a hung one accepts them and never answers, so only the
+            // audit pool's timeouts end each attempt, and a statement sent before the hang may still commit after it
+            List<DbOutage> outages = List.of(new DbOutage("outage", SCALE.shortOutage(), db::stop, db::startAgain),
+                    new DbOutage("outage", SCALE.longOutage(), db::stop, db::startAgain),
+                    new DbOutage("hang", SCALE.hang(), db::freeze, db::thaw));
+            for (DbOutage outage : outages) {
                 long from = sent;
                 sent += n;
                 long total = sent;
-                sendInserts(run, "s3", from, total);
-                waitFor("mid-stream", () -> auditRows() >= from + n / 4, p);
+                long quarter = from + n / 4;
+                long half = from + n / 2;
+                sendInserts(run, "s3", from, quarter);
+                waitFor("mid-stream", () -> auditRows() >= quarter, p);
+                // a steady trickle, so that batches are being written when the fault begins (the consumer drains a
+                // burst faster than this test can react to it)
+                CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> trickleInserts(run, quarter, half));
+                waitFor("the trickle being written", () -> auditRows() > quarter, p);
 
+                int timeoutsBefore = run.logLines(SOCKET_TIMEOUT).size();
                 GroupWatch watch = new GroupWatch(run);
-                db.stop();
+                String downBody;
+                Instant cutoff;
+                outage.begin().run();
                 long down = System.nanoTime();
-                waitFor("readiness DOWN while the database is down", () -> p.status(READY) == 503, p);
-                String downBody = p.body(READY);
-                sleepUntil(down + outage.toNanos());
-                Instant cutoff = Instant.now();
-                db.startAgain();
+                try {
+                    // and these certainly arrive while the database is away
+                    sendInserts(run, "s3", half, total);
+                    waitFor("readiness DOWN during the database " + outage.kind(), () -> p.status(READY) == 503, p);
+                    downBody = p.body(READY);
+                    sleepUntil(down + outage.length().toNanos());
+                } finally {
+                    // a database left frozen would hang every later scenario and the suite's own shutdown
+                    cutoff = Instant.now();
+                    outage.end().run();
+                }
                 long up = System.nanoTime();
+                trickle.get(1, TimeUnit.MINUTES);
                 watch.stop();
                 long atUp = auditRows();
                 waitFor("progress after the database is back", () -> auditRows() > atUp, p);
-                recoveries.add(outage.toSeconds() + " s outage: " + seconds(System.nanoTime() - up));
+                recoveries.add(outage + ": " + seconds(System.nanoTime() - up));
                 waitFor("ready again", () -> p.status(READY) == 200, p);
                 waitFor("every event in the audit table", () -> auditRows() >= total, p);
                 waitForCommittedToEnd(run, p);
@@ -286,8 +308,9 @@ class ReliabilityIT {
                 Map<Integer, Long> unwritten = committedPastUnwritten(watch.maxCommitted, cutoff);
                 assertThat(unwritten).as("per partition: offsets committed during the outage whose event was not "
                         + "in the audit table before it").allSatisfy((partition, count) -> assertThat(count).isZero());
-                notes.add(outage.toSeconds() + " s: committed during outage " + watch.maxCommitted + ", "
-                        + watch.samples + " group samples all STABLE with one member id");
+                notes.add(outage + ": committed meanwhile " + watch.maxCommitted + ", "
+                        + watch.samples + " group samples all STABLE with one member id, "
+                        + (run.logLines(SOCKET_TIMEOUT).size() - timeoutsBefore) + " reads ended by the socket timeout");
             }
             Outcome o = Outcome.of(run, range(0, sent));
             run.report(o, String.join("; ", recoveries) + " (database up to first new row)", String.join("; ", notes)
@@ -297,6 +320,17 @@ class ReliabilityIT {
             assertThat(run.logLines("poll timeout has expired|WARN.*max\\.poll\\.interval|Revok|rebalanc")).as(
                     "log lines of an eviction or rebalance").isEmpty();
             o.assertComplete();
+        }
+    }
+
+    /** A wait for the audit database that only its socket timeout ended: the mark of a hang, not a refusal. */
+    static final String SOCKET_TIMEOUT = "SocketTimeoutException: Read timed out";
+
+    /** One way the audit database goes away for a while, and how it comes back. */
+    record DbOutage(String kind, Duration length, Runnable begin, Runnable end) {
+        @Override
+        public String toString() {
+            return length.toSeconds() + " s " + kind;
         }
     }
 
@@ -924,6 +958,19 @@ class ReliabilityIT {
                 records.add(insertRecord(run, table, id));
             }
             kafka.sendAllAcknowledged(records);
+        }
+    }
+
+    /** Inserts for table s3 at about 1,000 records/s: a load with a pace, not a wait for a condition. */
+    static void trickleInserts(Run run, long from, long to) {
+        for (long chunk = from; chunk < to; chunk += 50) {
+            sendInserts(run, "s3", chunk, Math.min(to, chunk + 50));
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

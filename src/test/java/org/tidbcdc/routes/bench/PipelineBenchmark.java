@@ -17,7 +17,6 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -236,7 +235,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
             long first = waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS);
             long cpuAtFirst = cpuMillis(routes.pid());
-            long dbCpuAtFirst = cpuMillis(mariaDbPid());
+            long dbCpuAtFirst = cpuMillis(db.pid());
             long last;
             try (Admin admin = kafka.admin()) {
                 last = waitFor(() -> committedAll(admin, group, load.endOffsets()), routes, deadline,
@@ -245,7 +244,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             long peakRss = routes.peakRssBytes();
             long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
             String threads = busiestThreads(routes.pid());
-            long dbCpu = cpuMillis(mariaDbPid()) - dbCpuAtFirst;
+            long dbCpu = cpuMillis(db.pid()) - dbCpuAtFirst;
             long lines = sinkLines(sinkDir);
             if (lines != load.changes()) {
                 throw new IllegalStateException(name + ": " + lines + " lines in the file sink, wanted "
@@ -652,16 +651,6 @@ public final class PipelineBenchmark implements AutoCloseable {
                 process.destroyForcibly();
             }
         }
-    }
-
-    /** The mysqld of this run's MariaDB, found by its port; -1 when it cannot be seen. */
-    private long mariaDbPid() {
-        String port = "--port=" + db.port();
-        return ProcessHandle.allProcesses()
-                .filter(p -> p.info().commandLine().orElse("").matches(".*(mysqld|mariadbd).*"))
-                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(port)).orElse(false)
-                        || p.info().commandLine().orElse("").contains(port))
-                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
     }
 
     /** The threads of a process that used the most CPU, with their CPU time: where a drain's CPU goes. */

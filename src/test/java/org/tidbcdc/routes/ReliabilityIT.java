@@ -62,6 +62,7 @@ import org.tidbcdc.routes.testsupport.FileSinkScan;
 import org.tidbcdc.routes.testsupport.KafkaProcess;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
 import org.tidbcdc.routes.testsupport.RoutesProcess;
+import org.tidbcdc.routes.testsupport.StallingProxy;
 
 /**
  * The fault suite: a KRaft broker in its own process, a real MariaDB and the real {@code routes.jar} as a separate
@@ -99,7 +100,7 @@ class ReliabilityIT {
     record Scale(String name, int crashEvents, int kills, Duration brokerDown, int brokerEvents, int outageEvents,
             Duration shortOutage, Duration longOutage, Duration hang, Map<String, String> outageEnv, Duration readOnly,
             int sinkEvents, int replayEvents, int poison, int stopEvents, int pressureEvents, int bigRows,
-            Duration maxWait) {
+            int stallEvents, Duration maxWait) {
 
         static Scale of(String name) {
             switch (name) {
@@ -112,13 +113,14 @@ class ReliabilityIT {
                             Map.of("CDC_MAX_POLL_INTERVAL_MS", "20000", "CDC_RETRY_MAX_REDELIVERIES", "2",
                                     "CDC_RETRY_DELAY_MS", "200", "CDC_RETRY_MAX_DELAY_MS", "1000",
                                     "AUDIT_SOCKET_TIMEOUT_MS", "3000"),
-                            Duration.ofSeconds(10), 4_000, 3_000, 300, 20_000, 40_000, 200, Duration.ofMinutes(3));
+                            Duration.ofSeconds(10), 4_000, 3_000, 300, 20_000, 40_000, 200, 2_000,
+                            Duration.ofMinutes(3));
                 case "full":
                     // the numbers, with the default max.poll.interval.ms (300 s), retry settings and audit
                     // socket timeout; the hang stays under InnoDB's 600 s semaphore-wait limit
                     return new Scale(name, 200_000, 5, Duration.ofSeconds(20), 50_000, 20_000,
                             Duration.ofSeconds(30), Duration.ofMinutes(6), Duration.ofMinutes(6), Map.of(),
-                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000,
+                            Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000, 10_000,
                             Duration.ofMinutes(15));
                 default:
                     throw new IllegalArgumentException("reliability.scale must be short or full, got " + name);
@@ -274,6 +276,7 @@ class ReliabilityIT {
                 waitFor("the trickle being written", () -> auditRows() > quarter, p);
 
                 int timeoutsBefore = run.logLines(SOCKET_TIMEOUT).size();
+                int deadlinesBefore = run.logLines(DEADLINE).size();
                 GroupWatch watch = new GroupWatch(run);
                 String downBody;
                 Instant cutoff;
@@ -310,7 +313,8 @@ class ReliabilityIT {
                         + "in the audit table before it").allSatisfy((partition, count) -> assertThat(count).isZero());
                 notes.add(outage + ": committed meanwhile " + watch.maxCommitted + ", "
                         + watch.samples + " group samples all STABLE with one member id, "
-                        + (run.logLines(SOCKET_TIMEOUT).size() - timeoutsBefore) + " reads ended by the socket timeout");
+                        + (run.logLines(SOCKET_TIMEOUT).size() - timeoutsBefore) + " reads ended by the socket timeout, "
+                        + (run.logLines(DEADLINE).size() - deadlinesBefore) + " statements by the deadline");
             }
             Outcome o = Outcome.of(run, range(0, sent));
             run.report(o, String.join("; ", recoveries) + " (database up to first new row)", String.join("; ", notes)
@@ -325,6 +329,8 @@ class ReliabilityIT {
 
     /** A wait for the audit database that only its socket timeout ended: the mark of a hang, not a refusal. */
     static final String SOCKET_TIMEOUT = "SocketTimeoutException: Read timed out";
+    /** A statement that the audit pool's deadline ended (StatementDeadline's warning). */
+    static final String DEADLINE = "WARN .*StatementDeadline";
 
     /** One way the audit database goes away for a while, and how it comes back. */
     record DbOutage(String kind, Duration length, Runnable begin, Runnable end) {
@@ -811,6 +817,66 @@ class ReliabilityIT {
             assertThat(peakLag.get()).as("backlog: the producer outran the pipeline").isGreaterThan(n / 4);
             assertThat(peakHeap.get()).as("peak heap").isLessThanOrEqualTo(heapLimit);
             assertThat(peakRss).as("peak RSS").isLessThan(rssLimit);
+            o.assertComplete();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // 9. A database that stalls in the middle of a write
+
+    @Test
+    @Order(9)
+    @DisplayName("9 database stalls mid-write: a batch's INSERT of several MB stops being read part-way through, so "
+            + "the routes' write blocks; the statement deadline ends it at the socket timeout and the batch is "
+            + "retried on a new connection while the stall lasts; 0 missing, 0 duplicates, never leaves the group")
+    void databaseStallsMidWrite() throws Exception {
+        int n = SCALE.stallEvents();
+        try (Run run = new Run("9 database stalls mid-write", "s9");
+                StallingProxy proxy = StallingProxy.start(db.port())) {
+            run.env.putAll(SCALE.outageEnv());
+            run.env.put("AUDIT_JDBC_URL", proxy.jdbcUrl("cdc_audit"));
+            // one INSERT per batch, of up to 500 rows of 32 KiB (16 MB): more than the proxy's large packet (the
+            // most a socket buffers, 4 MiB by default, plus 2 MiB) once the routes lag behind the producer
+            run.env.put("CDC_FETCH_MAX_BYTES", String.valueOf(16 << 20));
+            run.env.put("AUDIT_MAX_BATCH_BYTES", String.valueOf(32 << 20));
+            RoutesProcess p = run.start();
+            waitFor("ready", () -> p.status(READY) == 200, p);
+            sendInserts(run, "s9", 0, 100);
+            waitFor("the first rows, through the proxy", () -> auditRows() >= 100, p);
+
+            proxy.stallNextLargePacket();
+            GroupWatch watch = new GroupWatch(run);
+            List<ProducerRecord<byte[], byte[]>> big = new ArrayList<>();
+            for (long id = 100; id < 100 + n; id++) {
+                big.add(record(run, id, CanalRecords.insert("app_db", "s9", id, CanalRecords.BASE_TS + id,
+                        "row " + id + " " + "w".repeat(32 * 1024))));
+            }
+            kafka.sendAllAcknowledged(big);
+            assertThat(proxy.awaitStalled(SCALE.maxWait())).as("an INSERT of at least " + proxy.largePacket()
+                    + " bytes stalled part-way").isTrue();
+            long stalled = System.nanoTime();
+            waitFor("every event in the audit table while the stalled connection stays stalled",
+                    () -> auditRows() >= 100 + n, p);
+            String recovery = seconds(System.nanoTime() - stalled);
+            assertThat(proxy.isStalling()).as("the stall is still in place").isTrue();
+            waitForCommittedToEnd(run, p);
+            watch.stop();
+            proxy.release();
+
+            assertThat(watch.absent).as("samples without the static member " + run.instance).isZero();
+            assertThat(watch.memberIds).as("member ids seen (a rejoin after eviction changes it)").hasSize(1);
+            assertThat(watch.states).as("group states during the stall").containsOnly("STABLE");
+            List<String> deadlines = run.logLines(DEADLINE);
+            assertThat(deadlines).as("statements ended by the audit statement deadline").isNotEmpty();
+            Outcome o = Outcome.of(run, range(0, 100 + n));
+            run.report(o, recovery + " (stall to every event in)", String.format("%,d rows of 32 KiB; an INSERT of "
+                    + "%,d bytes or more stalled; %d statements ended by the deadline; %d group samples all STABLE with "
+                    + "one member id; AUDIT_SOCKET_TIMEOUT_MS %s", n, proxy.largePacket(), deadlines.size(),
+                    watch.samples,
+                    SCALE.outageEnv().getOrDefault("AUDIT_SOCKET_TIMEOUT_MS", "30000")));
+            assertThat(o.fileDuplicates).as("file lines written twice").isZero();
+            assertThat(run.logLines("poll timeout has expired|WARN.*max\\.poll\\.interval|Revok|rebalanc")).as(
+                    "log lines of an eviction or rebalance").isEmpty();
             o.assertComplete();
         }
     }

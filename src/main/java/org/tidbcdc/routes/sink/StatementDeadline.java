@@ -4,7 +4,6 @@ import java.util.Properties;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import com.mysql.cj.MysqlConnection;
@@ -37,7 +36,8 @@ public final class StatementDeadline implements QueryInterceptor {
     /** One thread for every connection: it only ever closes a socket. */
     private static final ScheduledThreadPoolExecutor TIMER = timer();
 
-    private final AtomicLong statements = new AtomicLong();
+    /** Statements begun on this connection; one thread at a time uses a connection. */
+    private long statements;
     private volatile long inFlight;
     private volatile ScheduledFuture<?> armed;
     private MysqlConnection connection;
@@ -65,7 +65,7 @@ public final class StatementDeadline implements QueryInterceptor {
     public <T extends Resultset> T preProcess(Supplier<String> sql, Query interceptedQuery) {
         disarm();
         if (timeoutMs > 0) {
-            long statement = statements.incrementAndGet();
+            long statement = ++statements;
             inFlight = statement;
             armed = TIMER.schedule(() -> abortIfStill(statement), timeoutMs, TimeUnit.MILLISECONDS);
         }
@@ -95,9 +95,8 @@ public final class StatementDeadline implements QueryInterceptor {
         LOG.warn("An audit database statement had no answer after {} ms (AUDIT_SOCKET_TIMEOUT_MS), possibly still "
                 + "sending to a database that hangs: closing its connection so that the batch is retried", timeoutMs);
         try {
-            // Only the socket: the blocked statement then fails as the communications error it is, and the driver
-            // closes the connection itself. Connection.abort would also close the statement, whose thread could then
-            // report "No operations allowed after statement closed" instead.
+            // the socket is what a blocked write waits on; the statement then fails as a communications error
+            // (08S01), on which the driver closes the connection and the pool drops it
             connection.getSession().forceClose();
         } catch (RuntimeException e) {
             LOG.warn("Could not close the audit database connection's socket: {}", e.toString());

@@ -67,7 +67,7 @@ public final class StatementDeadline implements QueryInterceptor {
         if (timeoutMs > 0) {
             long statement = ++statements;
             inFlight = statement;
-            armed = TIMER.schedule(() -> abortIfStill(statement), timeoutMs, TimeUnit.MILLISECONDS);
+            armed = TIMER.schedule(() -> closeIfStillRunning(statement), timeoutMs, TimeUnit.MILLISECONDS);
         }
         return null;
     }
@@ -88,7 +88,7 @@ public final class StatementDeadline implements QueryInterceptor {
         }
     }
 
-    private void abortIfStill(long statement) {
+    private void closeIfStillRunning(long statement) {
         if (inFlight != statement) {
             return;
         }

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 
 import com.mysql.cj.jdbc.exceptions.CommunicationsException;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
@@ -49,6 +51,11 @@ class StatementDeadlineIT {
         if (db != null) {
             db.close();
         }
+    }
+
+    @AfterEach
+    void stopWriters() {
+        writers.shutdownNow();
     }
 
     @Test
@@ -144,7 +151,7 @@ class StatementDeadlineIT {
             try {
                 return batch.executeBatch();
             } catch (SQLException e) {
-                throw new java.util.concurrent.CompletionException(e);
+                throw new CompletionException(e);
             }
         }, writers);
     }

@@ -3,7 +3,10 @@
 #   1. shellcheck on start.sh and every script of the stack
 #   2. Compose v2 validation of docker-compose.yml ("docker compose config -q"), with and without the profiles
 #   3. start.sh's behaviour against a fake docker (scripts/test-start.sh)
-# Needs shellcheck and Compose v2 (scripts/install-check-tools.sh installs both). Exits non-zero on any failure.
+#   4. promtool: the monitoring profile's Prometheus configuration with its alert rules, the rules' unit tests,
+#      and the PromQL of every Grafana dashboard query
+# Needs shellcheck, jq, Compose v2 and promtool (scripts/install-check-tools.sh installs them). Exits non-zero on any
+# failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,7 +37,39 @@ compose_v2() {
   fi
 }
 
-command -v shellcheck >/dev/null 2>&1 || { echo "shellcheck missing: run scripts/install-check-tools.sh" >&2; exit 1; }
+# promtool: on the PATH, else where scripts/install-check-tools.sh puts it
+TOOLS_DIR=${TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tidb-cdc-stack-tools}
+promtool_bin() {
+  if command -v promtool >/dev/null 2>&1; then
+    command -v promtool
+  else
+    echo "$TOOLS_DIR/bin/promtool"
+  fi
+}
+PROMTOOL=$(promtool_bin)
+
+for tool in shellcheck jq "$PROMTOOL"; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "$tool missing: run scripts/install-check-tools.sh" >&2; exit 1; }
+done
+
+# Every query of the dashboard as a recording rule, so that promtool parses its PromQL; Grafana's own interval
+# variables become a fixed range.
+dashboard_queries() {
+  local rules
+  rules=$(mktemp)
+  {
+    echo "groups:"
+    echo "  - name: dashboard"
+    echo "    rules:"
+    jq -r '[.. | objects | select(has("expr")) | .expr] | to_entries[]
+           | "      - record: dashboard_query_\(.key)\n        expr: \(.value | gsub("\\$__(rate_)?interval"; "5m") | tojson)"' \
+      monitoring/grafana/dashboards/cdc-pipeline.json
+  } >"$rules"
+  "$PROMTOOL" check rules "$rules"
+  local rc=$?
+  rm -f "$rules"
+  return $rc
+}
 
 run "shellcheck" shellcheck start.sh scripts/*.sh docker/*.sh .ci/run
 echo "    compose: $(compose_v2 version 2>&1 | head -n 1)"
@@ -44,6 +79,10 @@ compose_config() {
 run "compose config (default services)" compose_config ""
 run "compose config (profiles monitoring, demo)" compose_config monitoring,demo
 run "start.sh against a fake docker" bash scripts/test-start.sh
+echo "    promtool: $("$PROMTOOL" --version 2>&1 | head -n 1)"
+run "promtool check config (Prometheus with its alert rules)" "$PROMTOOL" check config monitoring/prometheus/prometheus.yml
+run "promtool test rules (the alerts' unit tests)" "$PROMTOOL" test rules monitoring/prometheus/cdc-alerts.test.yml
+run "promtool check rules (the dashboard's queries)" dashboard_queries
 
 if [ "$failures" -ne 0 ]; then
   echo "check-stack: $failures check(s) failed" >&2

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,9 +24,13 @@ import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.Management;
 import org.tidbcdc.routes.testsupport.Management.Health;
+import org.tidbcdc.routes.testsupport.Management.Sample;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.MetricReferences;
+import org.tidbcdc.routes.testsupport.MetricReferences.Reference;
 import org.tidbcdc.routes.testsupport.PipelineParts;
 import org.tidbcdc.routes.testsupport.RoutesApp;
+import org.tidbcdc.routes.ticdc.FakeTiCluster;
 
 /** Health and metrics as an operator reads them over HTTP, on real parts: a KRaft broker, MariaDB and the real routes. */
 class ObservabilityIT {
@@ -158,6 +163,54 @@ class ObservabilityIT {
                 await().atMost(WAIT).until(() -> m.value("cdc_consumer_lag_records", Map.of("partition", p)) == 0.0);
             }
         }
+    }
+
+    /**
+     * The README's metrics table, the alert rules and the Grafana dashboard name series and labels by hand: each must be in
+     * a real scrape of the whole application (every route, the control plane against a TiCDC and PD double), with
+     * every label value the README lists.
+     */
+    @Test
+    void everyMetricTheReadmeAndTheDashboardUseIsExportedWithItsLabels() throws Exception {
+        List<Reference> refs = new ArrayList<>(MetricReferences.readmeTable());
+        assertThat(refs).as("README metrics table rows").hasSizeGreaterThanOrEqualTo(11);
+        List<Reference> alerts = MetricReferences.alertRules();
+        List<Reference> dashboard = MetricReferences.dashboard();
+        assertThat(alerts).as("alert rules").hasSizeGreaterThanOrEqualTo(6);
+        assertThat(dashboard).as("dashboard queries").hasSizeGreaterThanOrEqualTo(14);
+        refs.addAll(alerts);
+        refs.addAll(dashboard);
+
+        String instance = "i-" + topic;
+        try (FakeTiCluster ti = FakeTiCluster.start();
+                RoutesApp app = app(Map.of(
+                        "camel.main.routes-include-pattern", "file:routes/*.camel.yaml",
+                        "cdc.heartbeat.enabled", "true", "cdc.heartbeat.interval", "200ms",
+                        "cdc.pd.url", ti.url(), "cdc.tidb.status-url", ti.url(), "cdc.ticdc.url", ti.url(),
+                        "cdc.changefeed.enabled", "true", "cdc.health.poll-interval", "200ms"))) {
+            Management m = new Management(app);
+            await().atMost(WAIT).until(() -> m.ready().status() == 200);
+            await().atMost(WAIT).until(() -> db.queryLong(
+                    "select count(*) from app_db.cdc_heartbeat where instance = '" + instance + "'") == 1);
+            List<String> row = db.query("select id, beat_at, instance from app_db.cdc_heartbeat").get(0);
+            for (String f : Fixtures.ALL) {
+                if (!f.contains("watermark")) {
+                    kafka.send(topic, f.contains("ddl") ? 0 : Math.abs(f.hashCode()) % 3, Fixtures.compact(f));
+                }
+            }
+            kafka.send(topic, 1, "{\"id\":0,\"database\":\"x\"");
+            for (int p = 0; p < 3; p++) {
+                kafka.send(topic, p, watermark(System.currentTimeMillis() << 18));
+            }
+            kafka.send(topic, 1, heartbeatUpdate(row, System.currentTimeMillis()));
+
+            await().atMost(WAIT).untilAsserted(() -> {
+                List<Sample> scrape = m.metrics();
+                assertThat(refs.stream().flatMap(r -> r.missingFrom(scrape).stream()).toList()).isEmpty();
+            });
+        }
+        assertThat(MetricReferences.legendLabelsDroppedByAggregation()).as("legend labels the query aggregates away")
+                .isEmpty();
     }
 
     @Test

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.tidbcdc.routes.testsupport.MetricReferences;
 
 /**
  * The compose stack, checked without a Docker engine: docker-compose.yml parsed as YAML and compared with what the
@@ -288,13 +289,32 @@ class StackComposeTest {
         for (String core : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes")) {
             assertFalse(services.get(core).containsKey("profiles"), core + " starts without a profile");
         }
-        String prometheus = read("prometheus.yml");
+        String prometheus = read("monitoring/prometheus/prometheus.yml");
         for (String target : List.of("pd:2379", "tikv:20180", "tidb:10080", "ticdc:8300", "routes:8080")) {
             assertTrue(prometheus.contains("\"" + target + "\""), "prometheus.yml scrapes " + target);
         }
         assertTrue(prometheus.contains("metrics_path: /observe/metrics"));
+        // rule_files are relative to the configuration: the rules must sit next to it in the container too
+        assertTrue(prometheus.contains("rule_files:\n  - cdc-alerts.yml\n"), "prometheus.yml loads cdc-alerts.yml");
+        assertEquals("/etc/prometheus/prometheus.yml", target("prometheus", "./monitoring/prometheus/prometheus.yml"));
+        assertEquals(Path.of("/etc/prometheus/prometheus.yml").resolveSibling("cdc-alerts.yml"),
+                hostToContainer("prometheus", MetricReferences.ALERTS));
         assertTrue(read("monitoring/grafana/provisioning/datasources/prometheus.yml")
                 .contains("url: http://prometheus:9090"));
+    }
+
+    @Test
+    void theReadmeListsEveryAlertRuleAsPrometheusLoadsIt() throws IOException {
+        String readme = read("README.md");
+        List<Map<String, Object>> rules = MetricReferences.rules();
+        assertFalse(rules.isEmpty());
+        for (Map<String, Object> rule : rules) {
+            String row = "| `" + rule.get("alert") + "` | `" + rule.get("expr") + "` | "
+                    + rule.getOrDefault("for", "–") + " | " + map(rule.get("labels")).get("severity") + " |";
+            assertTrue(readme.contains(row), "README's alerts table lacks the row " + row);
+        }
+        assertEquals(rules.size(), readme.lines().filter(l -> l.matches("^\\| `Cdc[A-Za-z]+` \\|.*")).count(),
+                "README's alerts table has a row per rule and no other");
     }
 
     @Test
@@ -384,6 +404,16 @@ class StackComposeTest {
             out.add(new String[] {parts[0], parts[1]});
         }
         return out;
+    }
+
+    /** Where the service mounts a host path, as "docker compose config" leaves it. */
+    private static String target(String service, String source) {
+        return mounts(services.get(service)).stream().filter(m -> m[0].equals(source)).map(m -> m[1]).findFirst()
+                .orElseThrow(() -> new AssertionError(service + " does not mount " + source));
+    }
+
+    private static Path hostToContainer(String service, Path host) {
+        return Path.of(target(service, "./" + host));
     }
 
     private static String sourceOf(String service, String target) {

@@ -39,13 +39,13 @@ public final class ClusterGauges implements ControlPlaneListener {
                 .strongReference(true).register(registry);
     }
 
-    /** Whether a component (pd, tikv, tidb, ticdc) answered its last health poll. */
+    /** Whether a component's last poll found it healthy (pd, tidb, ticdc; pd's includes its TiKV stores). */
     @Override
     public void componentUp(String component, boolean up) {
         components.computeIfAbsent(component.toLowerCase(Locale.ROOT), c -> {
             AtomicInteger value = new AtomicInteger();
             Gauge.builder("cdc.component.up", value, AtomicInteger::get)
-                    .description("1 when the component answered its last health poll, 0 when it did not")
+                    .description("1 when the component's last health poll found it healthy, 0 when it did not")
                     .tag("component", c).strongReference(true).register(registry);
             return value;
         }).set(up ? 1 : 0);

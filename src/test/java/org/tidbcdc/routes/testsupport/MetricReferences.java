@@ -36,10 +36,12 @@ public final class MetricReferences {
     /** A label in the table's labels column, with the values it lists in parentheses, if any. */
     private static final Pattern TABLE_LABEL = Pattern.compile("`([a-z_]+)`(?:\\s*\\(([^)]*)\\))?");
     private static final Pattern BACKTICKED = Pattern.compile("`([^`]+)`");
-    private static final Pattern METRIC = Pattern.compile("\\b(cdc_[a-z0-9_]+)\\b");
+    private static final Pattern METRIC = Pattern.compile("\\b((?:cdc|camel)_[a-z0-9_]+)\\b");
     private static final Pattern GROUPING = Pattern.compile("\\bby\\s*\\(([^)]*)\\)");
-    private static final Pattern MATCHER = Pattern.compile("([a-z_]+)\\s*=\\s*\"([^\"]*)\"");
-    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-z_]+)\\s*}}");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*=\\s*\"([^\"]*)\"");
+    private static final Pattern SET_OPERATOR =
+            Pattern.compile("\\s+(?:and|or|unless)\\s+(?:(?:on|ignoring)\\s*\\([^)]*\\)\\s*)?");
+    private static final Pattern LEGEND_LABEL = Pattern.compile("\\{\\{\\s*([a-zA-Z_][a-zA-Z0-9_]*)\\s*}}");
 
     /** One series that something refers to, where it does so, and the labels (with required values) it relies on. */
     public record Reference(String where, String series, Map<String, Set<String>> labels) {
@@ -174,9 +176,20 @@ public final class MetricReferences {
 
     /**
      * The series a PromQL expression of ours reads, with the labels it groups by (except {@code le}), filters on
-     * and prints. Prometheus's own series ({@code up}) are not the application's and are left out.
+     * and prints. Prometheus's own series ({@code up}) are not the application's and are left out. The operands of
+     * {@code and}, {@code or} and {@code unless} are read one by one; a legend prints the left one's labels.
      */
     static List<Reference> ofExpression(String where, String expr, Set<String> printed) {
+        List<Reference> refs = new ArrayList<>();
+        Set<String> prints = printed;
+        for (String operand : SET_OPERATOR.split(expr)) {
+            refs.addAll(ofOperand(where, operand, prints));
+            prints = Set.of();
+        }
+        return refs;
+    }
+
+    private static List<Reference> ofOperand(String where, String expr, Set<String> printed) {
         Map<String, Set<String>> labels = new LinkedHashMap<>();
         Matcher by = GROUPING.matcher(expr);
         while (by.find()) {

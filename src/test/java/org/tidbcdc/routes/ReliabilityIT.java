@@ -100,7 +100,7 @@ class ReliabilityIT {
     record Scale(String name, int crashEvents, int kills, Duration brokerDown, int brokerEvents, int outageEvents,
             Duration shortOutage, Duration longOutage, Duration hang, Map<String, String> outageEnv, Duration readOnly,
             int sinkEvents, int replayEvents, int poison, int stopEvents, int pressureEvents, int bigRows,
-            int stallEvents, Duration maxWait) {
+            int stallEvents, Duration brokerHang, Map<String, String> brokerHangEnv, Duration maxWait) {
 
         static Scale of(String name) {
             switch (name) {
@@ -114,6 +114,8 @@ class ReliabilityIT {
                                     "CDC_RETRY_DELAY_MS", "200", "CDC_RETRY_MAX_DELAY_MS", "1000",
                                     "AUDIT_SOCKET_TIMEOUT_MS", "3000"),
                             Duration.ofSeconds(10), 4_000, 3_000, 300, 20_000, 40_000, 200, 2_000,
+                            Duration.ofSeconds(70), Map.of("CDC_RETRY_MAX_REDELIVERIES", "1",
+                                    "CDC_RETRY_DELAY_MS", "200", "CDC_SESSION_TIMEOUT_MS", "10000"),
                             Duration.ofMinutes(3));
                 case "full":
                     // the numbers, with the default max.poll.interval.ms (300 s), retry settings and audit
@@ -121,7 +123,7 @@ class ReliabilityIT {
                     return new Scale(name, 200_000, 5, Duration.ofSeconds(20), 50_000, 20_000,
                             Duration.ofSeconds(30), Duration.ofMinutes(6), Duration.ofMinutes(6), Map.of(),
                             Duration.ofSeconds(60), 20_000, 20_000, 1_000, 100_000, 500_000, 1_000, 10_000,
-                            Duration.ofMinutes(15));
+                            Duration.ofMinutes(4), Map.of(), Duration.ofMinutes(15));
                 default:
                     throw new IllegalArgumentException("reliability.scale must be short or full, got " + name);
             }
@@ -272,7 +274,7 @@ class ReliabilityIT {
                 waitFor("mid-stream", () -> auditRows() >= quarter, p);
                 // a steady trickle, so that batches are being written when the fault begins (the consumer drains a
                 // burst faster than this test can react to it)
-                CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> trickleInserts(run, quarter, half));
+                CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> trickleInserts(run, "s3", quarter, half));
                 waitFor("the trickle being written", () -> auditRows() > quarter, p);
 
                 int timeoutsBefore = run.logLines(SOCKET_TIMEOUT).size();
@@ -890,6 +892,58 @@ class ReliabilityIT {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
+    // 10. Broker hang
+
+    @Test
+    @Order(10)
+    @DisplayName("10 broker hang: Kafka hung (SIGSTOP) while batches are committed, for longer than the session "
+            + "timeout and every commit attempt; 0 missing, 0 duplicates in the audit table, the file sink and the "
+            + "log, and the consumer goes on by itself")
+    void brokerHang() throws Exception {
+        int n = SCALE.brokerEvents();
+        try (Run run = new Run("10 broker hang", "s10")) {
+            run.env.putAll(SCALE.brokerHangEnv());
+            RoutesProcess p = run.start();
+            long pid = p.pid();
+            waitFor("ready", () -> p.status(READY) == 200, p);
+            long quarter = n / 4;
+            sendInserts(run, "s10", 0, quarter);
+            waitFor("mid-stream", () -> auditRows() >= quarter, p);
+            // a steady trickle, so that a batch is being committed when the broker hangs
+            CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> trickleInserts(run, "s10", quarter,
+                    n / 2));
+            waitFor("the trickle being written", () -> auditRows() > quarter, p);
+            kafka.freeze();
+            long down = System.nanoTime();
+            try {
+                sleepUntil(down + SCALE.brokerHang().toNanos());
+            } finally {
+                kafka.thaw();
+            }
+            long up = System.nanoTime();
+            trickle.get(SCALE.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            sendInserts(run, "s10", n / 2, n);
+            waitFor("every event in the audit table", () -> auditRows() >= n, p);
+            String recovery = seconds(System.nanoTime() - up);
+            waitForCommittedToEnd(run, p);
+            waitFor("ready again", () -> p.status(READY) == 200, p);
+            Outcome o = Outcome.of(run, range(0, n));
+            List<String> changeLines = run.logLines(" change - INSERT app_db.s10 ");
+            long loggedTwice = changeLines.size() - changeLines.stream().map(l -> l.replaceFirst("^.* change - ", ""))
+                    .distinct().count();
+            run.report(o, recovery + " (broker thawed to every event in)", "broker hung "
+                    + SCALE.brokerHang().toSeconds() + " s; " + run.logLines("Batch not delivered").size()
+                    + " batches rewound; " + run.logLines("every sink holds them already").size() + " returns kept from the sinks; "
+                    + loggedTwice + " changes logged twice; " + SCALE.brokerHangEnv() + "; same process (pid " + pid
+                    + ")");
+            assertThat(p.pid()).as("no restart").isEqualTo(pid);
+            assertThat(o.fileDuplicates).as("file lines written twice").isZero();
+            assertThat(loggedTwice).as("changes logged twice").isZero();
+            o.assertComplete();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
     // the harness
 
     /** One scenario's topic, group, sink folder and routes process(es). */
@@ -1035,10 +1089,10 @@ class ReliabilityIT {
         }
     }
 
-    /** Inserts for table s3 at about 1,000 records/s: a load with a pace, not a wait for a condition. */
-    static void trickleInserts(Run run, long from, long to) {
+    /** Inserts at about 1,000 records/s: a load with a pace, not a wait for a condition. */
+    static void trickleInserts(Run run, String table, long from, long to) {
         for (long chunk = from; chunk < to; chunk += 50) {
-            sendInserts(run, "s3", chunk, Math.min(to, chunk + 50));
+            sendInserts(run, table, chunk, Math.min(to, chunk + 50));
             try {
                 TimeUnit.MILLISECONDS.sleep(50);
             } catch (InterruptedException e) {

@@ -21,6 +21,7 @@ public final class KafkaBatch {
 
     private final Consumer<?, ?> consumer;
     private final Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+    private List<Exchange> delivered = List.of();
     private final List<ChangeEvent> events = new ArrayList<>();
     private final Map<Exchange, CanalFormatException> rejected = new LinkedHashMap<>();
     private int records;
@@ -31,6 +32,7 @@ public final class KafkaBatch {
         this.consumer = consumer;
     }
 
+    /** A record whose offset this batch commits, whether or not it is delivered to the sinks. */
     void include(TopicPartition tp, long offset) {
         long[] r = ranges.get(tp);
         if (r == null) {
@@ -72,6 +74,15 @@ public final class KafkaBatch {
 
     Consumer<?, ?> consumer() {
         return consumer;
+    }
+
+    /** The records this batch delivers to the sinks (those not delivered before), in the order polled. */
+    void deliver(List<Exchange> records) {
+        delivered = records;
+    }
+
+    List<Exchange> delivered() {
+        return delivered;
     }
 
     /** First and last offset per partition, as {@code [first, last]}. */

@@ -26,6 +26,9 @@ import org.slf4j.LoggerFactory;
  * the failed batch back to its first offset and keeps polling, which keeps the member in its group during a long
  * outage. Records of a rewound partition that camel-kafka had already queued are dropped until the first rewound
  * offset comes back, so nothing is processed out of order and no offset is committed past an unwritten change.
+ *
+ * <p>A batch whose commit fails has reached every sink already: when it is polled again, its records are committed
+ * without being delivered a second time ({@link DeliveredRecords}), and so are records the consumer hands out twice.
  */
 public final class OffsetCursor {
 
@@ -36,6 +39,7 @@ public final class OffsetCursor {
     private final Duration commitTimeout;
     private final DeliveryState state;
     private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
+    private final DeliveredRecords delivered = new DeliveredRecords();
     private Consumer<?, ?> lastConsumer;
 
     public OffsetCursor(Duration commitTimeout, DeliveryState state) {
@@ -51,12 +55,9 @@ public final class OffsetCursor {
         KafkaBatch batch = null;
         Set<TopicPartition> assigned = null;
         Map<TopicPartition, Long> committedCache = new HashMap<>();
+        Map<TopicPartition, long[]> skipped = new LinkedHashMap<>();
         for (Exchange record : polled == null ? List.<Exchange>of() : polled) {
-            DefaultKafkaManualCommit commit = record.getMessage()
-                    .getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
-            if (commit == null) {
-                throw new IllegalStateException("the Kafka endpoint must set allowManualCommit=true");
-            }
+            DefaultKafkaManualCommit commit = position(record);
             Consumer<?, ?> consumer = commit.getCamelExchangePayload().consumer;
             if (batch == null) {
                 batch = new KafkaBatch(consumer);
@@ -74,12 +75,33 @@ public final class OffsetCursor {
                 continue;
             }
             batch.include(tp, offset);
+            if (delivered.holds(tp, offset, record)) {
+                skipped.merge(tp, new long[] {offset, offset}, (a, b) -> new long[] {a[0], b[1]});
+                continue;
+            }
             keep.add(record);
         }
         if (batch == null) {
             exchange.setProperty(BATCH, new KafkaBatch(null));
+        } else {
+            batch.deliver(keep);
+        }
+        if (!skipped.isEmpty()) {
+            Map<TopicPartition, String> ranges = new LinkedHashMap<>();
+            skipped.forEach((tp, r) -> ranges.put(tp, r[0] + ".." + r[1]));
+            LOG.warn("Records {} came back but every sink holds them already (their batch's commit failed, or the "
+                    + "consumer fetched them twice): committed, not delivered again", ranges);
         }
         return keep;
+    }
+
+    private static DefaultKafkaManualCommit position(Exchange record) {
+        DefaultKafkaManualCommit commit = record.getMessage()
+                .getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
+        if (commit == null) {
+            throw new IllegalStateException("the Kafka endpoint must set allowManualCommit=true");
+        }
+        return commit;
     }
 
     private boolean isStale(Consumer<?, ?> consumer, TopicPartition tp, long offset, Map<TopicPartition, Long> cache) {
@@ -112,6 +134,11 @@ public final class OffsetCursor {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         batch.ranges().forEach((tp, r) -> offsets.put(tp, new OffsetAndMetadata(r[1] + 1)));
+        // every sink holds the batch now: should the commit fail and the batch come back, it must not reach them again
+        batch.delivered().forEach(record -> {
+            DefaultKafkaManualCommit position = position(record);
+            delivered.delivered(position.getPartition(), position.getRecordOffset(), record);
+        });
         batch.consumer().commitSync(offsets, commitTimeout);
         state.committed();
         if (LOG.isDebugEnabled()) {

@@ -163,6 +163,20 @@ public final class KafkaProcess extends KafkaClients {
         }
     }
 
+    /**
+     * SIGSTOP: the broker hangs with every connection open. The kernel still accepts connections and takes the bytes
+     * clients send, but no request is answered, so only the clients' own timeouts end their waits; the broker's
+     * timers (sessions, the controller's) stand still until {@link #thaw()}.
+     */
+    public synchronized void freeze() {
+        Signals.send("STOP", process == null ? -1 : process.pid(), "Kafka broker");
+    }
+
+    /** SIGCONT: the broker goes on where it stopped, with whatever clients sent meanwhile. */
+    public synchronized void thaw() {
+        Signals.send("CONT", process == null ? -1 : process.pid(), "Kafka broker");
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

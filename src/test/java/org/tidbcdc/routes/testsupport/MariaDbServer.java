@@ -200,21 +200,7 @@ public final class MariaDbServer implements AutoCloseable {
     }
 
     private void signal(String name) {
-        long pid = pid();
-        if (pid < 0) {
-            throw new IllegalStateException("no mariadbd process with --port=" + port + " to send SIG" + name);
-        }
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
-            if (kill.waitFor() != 0) {
-                throw new IllegalStateException("kill -" + name + " " + pid + " exited with " + kill.exitValue());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        Signals.send(name, pid(), "mariadbd with --port=" + port);
     }
 
     private static int freePort() throws IOException {

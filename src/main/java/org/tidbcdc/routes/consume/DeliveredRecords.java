@@ -1,0 +1,91 @@
+package org.tidbcdc.routes.consume;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The records this process has delivered to every sink lately, per partition, so that a record polled again is
+ * committed without reaching the sinks a second time. A record comes back when its batch's commit failed (the broker
+ * hung or went away for longer than the commit's retries, or a rebalance refused it) and the batch was rewound, and
+ * also when the consumer hands out a fetch again that it had taken before the rewind.
+ *
+ * <p>A record is recognised by its offset, Kafka timestamp and value size, never by its offset alone: a topic deleted
+ * and created again under the same name reuses offsets, and its records must still be delivered. Only the last
+ * {@link #WINDOW} delivered records of each partition are kept; an older one polled again is delivered again, which
+ * repeats a line rather than losing a change. Only the consumer thread uses this.
+ */
+final class DeliveredRecords {
+
+    /** Per partition: several batches of the default 500 records, far more than a rewind reaches back. */
+    static final int WINDOW = 4096;
+
+    private final Map<TopicPartition, Ring> partitions = new HashMap<>();
+
+    /** A record of a batch that every sink now holds; offsets of a partition come in increasing order. */
+    void delivered(TopicPartition tp, long offset, Exchange record) {
+        partitions.computeIfAbsent(tp, p -> new Ring()).add(offset, timestamp(record), valueBytes(record));
+    }
+
+    /** Whether every sink already holds this record. */
+    boolean holds(TopicPartition tp, long offset, Exchange record) {
+        Ring ring = partitions.get(tp);
+        return ring != null && ring.holds(offset, timestamp(record), valueBytes(record));
+    }
+
+    private static long timestamp(Exchange record) {
+        Long timestamp = record.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
+        return timestamp == null ? -1 : timestamp;
+    }
+
+    private static int valueBytes(Exchange record) {
+        return record.getMessage().getBody() instanceof byte[] value ? value.length : -1;
+    }
+
+    /** The last WINDOW records of one partition, in offset order. */
+    private static final class Ring {
+        private final long[] offsets = new long[WINDOW];
+        private final long[] timestamps = new long[WINDOW];
+        private final int[] sizes = new int[WINDOW];
+        private int next;
+        private int size;
+
+        void add(long offset, long timestamp, int bytes) {
+            if (size > 0 && offset <= offsets[(next - 1 + WINDOW) % WINDOW]) {
+                return; // already there: only new offsets are appended
+            }
+            offsets[next] = offset;
+            timestamps[next] = timestamp;
+            sizes[next] = bytes;
+            next = (next + 1) % WINDOW;
+            size = Math.min(size + 1, WINDOW);
+        }
+
+        boolean holds(long offset, long timestamp, int bytes) {
+            if (size == 0 || offset > offsets[(next - 1 + WINDOW) % WINDOW]) {
+                return false;
+            }
+            int oldest = (next - size + WINDOW) % WINDOW;
+            int i = search(oldest, offset);
+            return i >= 0 && timestamps[i] == timestamp && sizes[i] == bytes;
+        }
+
+        /** The slot of this offset, or -1; the slots from the oldest on hold increasing offsets. */
+        private int search(int oldest, long offset) {
+            if (oldest + size <= WINDOW) {
+                int i = Arrays.binarySearch(offsets, oldest, oldest + size, offset);
+                return i >= 0 ? i : -1;
+            }
+            int i = Arrays.binarySearch(offsets, oldest, WINDOW, offset);
+            if (i >= 0) {
+                return i;
+            }
+            i = Arrays.binarySearch(offsets, 0, next, offset);
+            return i >= 0 ? i : -1;
+        }
+    }
+}

@@ -34,6 +34,8 @@ public abstract class KafkaClients implements AutoCloseable {
 
     /** The largest record the test brokers accept ({@code message.max.bytes}) and the producer sends. */
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+    /** How long a batch of sends may wait for the broker's acknowledgement. */
+    private static final Duration ACK_TIMEOUT = Duration.ofMinutes(10);
 
     private FirstAckProducer producer;
 
@@ -76,6 +78,8 @@ public abstract class KafkaClients implements AutoCloseable {
             p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_MESSAGE_BYTES);
             p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, 4L * MAX_MESSAGE_BYTES);
             p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+            // a send outlasts a broker that hangs for minutes (fault suite scenario 10) instead of failing the test
+            p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) ACK_TIMEOUT.toMillis());
             producer = new FirstAckProducer(p);
         }
         return producer;
@@ -113,7 +117,7 @@ public abstract class KafkaClients implements AutoCloseable {
         List<RecordMetadata> out = new ArrayList<>(acks.size());
         try {
             for (Future<RecordMetadata> ack : acks) {
-                out.add(ack.get(120, TimeUnit.SECONDS));
+                out.add(ack.get(ACK_TIMEOUT.toMillis() + 10_000, TimeUnit.MILLISECONDS));
             }
         } catch (Exception e) {
             throw new IllegalStateException("a record was not acknowledged", e);

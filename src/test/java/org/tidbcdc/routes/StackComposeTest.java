@@ -296,9 +296,8 @@ class StackComposeTest {
         assertTrue(prometheus.contains("metrics_path: /observe/metrics"));
         // rule_files are relative to the configuration: the rules must sit next to it in the container too
         assertTrue(prometheus.contains("rule_files:\n  - cdc-alerts.yml\n"), "prometheus.yml loads cdc-alerts.yml");
-        assertEquals("/etc/prometheus/prometheus.yml", target("prometheus", "./monitoring/prometheus/prometheus.yml"));
-        assertEquals(Path.of("/etc/prometheus/prometheus.yml").resolveSibling("cdc-alerts.yml"),
-                hostToContainer("prometheus", MetricReferences.ALERTS));
+        assertEquals("./monitoring/prometheus/prometheus.yml", sourceOf("prometheus", "/etc/prometheus/prometheus.yml"));
+        assertEquals("./" + MetricReferences.ALERTS, sourceOf("prometheus", "/etc/prometheus/cdc-alerts.yml"));
         assertTrue(read("monitoring/grafana/provisioning/datasources/prometheus.yml")
                 .contains("url: http://prometheus:9090"));
     }
@@ -404,16 +403,6 @@ class StackComposeTest {
             out.add(new String[] {parts[0], parts[1]});
         }
         return out;
-    }
-
-    /** Where the service mounts a host path, as "docker compose config" leaves it. */
-    private static String target(String service, String source) {
-        return mounts(services.get(service)).stream().filter(m -> m[0].equals(source)).map(m -> m[1]).findFirst()
-                .orElseThrow(() -> new AssertionError(service + " does not mount " + source));
-    }
-
-    private static Path hostToContainer(String service, Path host) {
-        return Path.of(target(service, "./" + host));
     }
 
     private static String sourceOf(String service, String target) {

@@ -70,7 +70,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
         if (settings.sinks().contains(Sink.FILE)) {
-            files.repairTornTails();
+            files.recoverAtStart(settings.maxPollRecords());
             registry.bind("file-sink-health", new FileSinkHealthCheck(files));
         }
         registry.bind("jsonLinesSink", files);

@@ -26,7 +26,8 @@ import org.tidbcdc.routes.canal.ChangeEvent;
  * <p>A batch is appended whole or not at all: on a write error every file it touched is cut back to its length before
  * the batch, so a retry never leaves a torn line in the middle of a file. Lines are handed to the OS before
  * {@link #write} returns, which is before the batch's offsets are committed. A crash can still tear the last line
- * (the OS had part of it); {@link #repairTornTails} cuts such a line off at startup.
+ * (the OS had part of it), or come between the write and the commit; {@link #recoverAtStart} cuts such a line off,
+ * and remembers the newest lines, so that the batch Kafka then hands out again is not appended a second time.
  */
 public final class JsonLinesSink implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class JsonLinesSink implements AutoCloseable {
     private final Path root;
     private final Map<Path, FileChannel> open = new LinkedHashMap<>(16, 0.75f, true);
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_BYTES);
+    private TailAtStart tailAtStart = TailAtStart.empty();
 
     public JsonLinesSink(Path root) {
         this.root = root.toAbsolutePath().normalize();
@@ -58,12 +60,20 @@ public final class JsonLinesSink implements AutoCloseable {
         return file;
     }
 
-    /** Appends every change of the batch, in order, and hands the bytes to the OS. */
+    /**
+     * Appends every change of the batch, in order, and hands the bytes to the OS; a change the file held when the
+     * process started is left out.
+     */
     public synchronized void write(List<ChangeEvent> events) throws IOException {
         Map<FileChannel, Long> startLengths = new LinkedHashMap<>();
+        int held = 0;
         try {
             FileChannel current = null;
             for (ChangeEvent e : events) {
+                if (!tailAtStart.isEmpty() && tailAtStart.holds(e)) {
+                    held++;
+                    continue;
+                }
                 FileChannel ch = channel(fileFor(e));
                 if (ch != current) {
                     drain(current);
@@ -77,6 +87,13 @@ public final class JsonLinesSink implements AutoCloseable {
             buffer.clear();
             undo(startLengths);
             throw ex;
+        }
+        if (!tailAtStart.isEmpty()) {
+            tailAtStart.passed(events);
+        }
+        if (held > 0) {
+            LOG.warn("Not appended again: {} of {} changes that the file sink held when this process started (written "
+                    + "before the last stop, whose offsets were not committed)", held, events.size());
         }
     }
 
@@ -134,8 +151,12 @@ public final class JsonLinesSink implements AutoCloseable {
         return ch;
     }
 
-    /** Cuts off a last line without its newline in every sink file: what a crash mid-append leaves behind. */
-    public void repairTornTails() {
+    /**
+     * Cuts off a last line without its newline in every sink file (what a crash mid-append leaves behind), then reads
+     * the newest lines that a batch Kafka hands out again could repeat ({@link TailAtStart}): the last two batches of
+     * {@code batchRecords} records of each partition.
+     */
+    public synchronized void recoverAtStart(int batchRecords) {
         if (!Files.isDirectory(root)) {
             return;
         }
@@ -158,6 +179,15 @@ public final class JsonLinesSink implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot repair " + f, e);
             }
+        }
+        try {
+            tailAtStart = TailAtStart.recover(root, files, 2 * batchRecords);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the newest lines under " + root, e);
+        }
+        if (!tailAtStart.isEmpty()) {
+            LOG.info("File sink: {} changes of the newest lines under {} will not be appended again if Kafka hands "
+                    + "them out again", tailAtStart.size(), root);
         }
     }
 

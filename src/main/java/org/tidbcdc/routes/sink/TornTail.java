@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 /** Finds where the last complete line of a JSON Lines file ends. */
 final class TornTail {
 
-    private static final int CHUNK = 64 * 1024;
+    static final int CHUNK = 64 * 1024;
 
     private TornTail() {
     }
@@ -21,23 +21,26 @@ final class TornTail {
             if (size == 0 || byteAt(ch, size - 1) == '\n') {
                 return -1;
             }
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK);
-            long end = size;
-            while (end > 0) {
-                long start = Math.max(0, end - CHUNK);
-                buf.clear().limit((int) (end - start));
-                while (buf.hasRemaining() && ch.read(buf, start + buf.position()) >= 0) {
-                    // read the whole chunk
-                }
-                for (int i = buf.position() - 1; i >= 0; i--) {
-                    if (buf.get(i) == '\n') {
-                        return start + i + 1;
-                    }
-                }
-                end = start;
-            }
-            return 0;
+            return lastNewlineBefore(ch, size, ByteBuffer.allocate(CHUNK)) + 1;
         }
+    }
+
+    /** The position of the last newline before {@code end}, or -1 when there is none; reads backwards in chunks. */
+    static long lastNewlineBefore(FileChannel ch, long end, ByteBuffer buf) throws IOException {
+        while (end > 0) {
+            long start = Math.max(0, end - buf.capacity());
+            buf.clear().limit((int) (end - start));
+            while (buf.hasRemaining() && ch.read(buf, start + buf.position()) >= 0) {
+                // read the whole chunk
+            }
+            for (int i = buf.position() - 1; i >= 0; i--) {
+                if (buf.get(i) == '\n') {
+                    return start + i;
+                }
+            }
+            end = start;
+        }
+        return -1;
     }
 
     private static byte byteAt(FileChannel ch, long position) throws IOException {

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -97,11 +99,186 @@ class JsonLinesSinkTest {
         Path onlyTorn = dir.resolve("d/t/2025-01-03.jsonl");
         Files.writeString(onlyTorn, "{\"a\"", StandardCharsets.UTF_8);
 
-        new JsonLinesSink(dir).repairTornTails();
+        new JsonLinesSink(dir).recoverAtStart(BATCH);
 
         assertThat(Files.readString(f)).isEqualTo("{\"a\":1}\n{\"a\":2}\n");
         assertThat(Files.readString(clean)).isEqualTo("{\"a\":1}\n");
         assertThat(Files.readString(onlyTorn)).isEmpty();
+    }
+
+    static final int BATCH = 500;
+
+    static ChangeEvent change(String table, int partition, long offset) {
+        var after = CanalJson.MAPPER.createObjectNode().put("id", offset);
+        return ChangeEvent.builder().op(Op.INSERT).database("d").table(table).pk(after).after(after)
+                .commitTs("455000614534643715").commitMillis(0).eventKey("k" + partition + "-" + offset)
+                .source(new Source("t", partition, offset)).build();
+    }
+
+    static List<ChangeEvent> changes(String table, int partition, long from, long to) {
+        List<ChangeEvent> batch = new ArrayList<>();
+        for (long o = from; o < to; o++) {
+            batch.add(change(table, partition, o));
+        }
+        return batch;
+    }
+
+    static List<ChangeEvent> concat(List<ChangeEvent> a, List<ChangeEvent> b) {
+        List<ChangeEvent> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    List<String> keysIn(String table) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (String line : Files.readAllLines(dir.resolve("d/" + table + "/1970-01-01.jsonl"))) {
+            keys.add(CanalJson.MAPPER.readTree(line).get("eventKey").asText());
+        }
+        return keys;
+    }
+
+    /** A new process's sink over the same folder, as after a crash: it recovers, then writes one batch. */
+    void restartAndWrite(List<ChangeEvent> batch) throws Exception {
+        try (JsonLinesSink restarted = new JsonLinesSink(dir)) {
+            restarted.recoverAtStart(BATCH);
+            restarted.write(batch);
+        }
+    }
+
+    static List<String> keysOf(List<ChangeEvent> events) {
+        return events.stream().map(ChangeEvent::eventKey).toList();
+    }
+
+    @Test
+    void aBatchAppendedBeforeACrashIsNotAppendedAgainWhenKafkaHandsItOutAfterTheRestart() throws Exception {
+        List<ChangeEvent> committed = concat(changes("a", 0, 0, 10), changes("b", 1, 0, 10));
+        List<ChangeEvent> uncommitted = concat(changes("a", 0, 10, 15), changes("b", 1, 10, 12));
+        JsonLinesSink crashed = new JsonLinesSink(dir);
+        crashed.write(committed);
+        crashed.write(uncommitted);
+        // the process dies here, before the commit: the next one starts from the committed offsets
+
+        restartAndWrite(concat(uncommitted, concat(changes("a", 0, 15, 17), changes("b", 1, 12, 13))));
+
+        assertThat(keysIn("a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 17)));
+        assertThat(keysIn("b")).containsExactlyElementsOf(keysOf(changes("b", 1, 0, 13)));
+    }
+
+    @Test
+    void aChangeWhoseLineWasTornIsAppendedAgainAndTheWholeLinesBeforeItAreNot() throws Exception {
+        try (JsonLinesSink before = new JsonLinesSink(dir)) {
+            before.write(changes("a", 0, 0, 10));
+        }
+        Path file = dir.resolve("d/a/1970-01-01.jsonl");
+        String torn = new String(change("a", 0, 10).jsonBytes(), StandardCharsets.UTF_8).substring(0, 30);
+        Files.writeString(file, torn, StandardOpenOption.APPEND);
+
+        restartAndWrite(changes("a", 0, 7, 12));
+
+        assertThat(keysIn("a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 12)));
+    }
+
+    @Test
+    void onlyTheLastTwoBatchesOfEachPartitionAreRemembered() throws Exception {
+        int past = 2 * BATCH + 100;
+        try (JsonLinesSink before = new JsonLinesSink(dir)) {
+            before.write(changes("a", 0, 0, past));
+        }
+        JsonLinesSink restarted = new JsonLinesSink(dir);
+        restarted.recoverAtStart(BATCH);
+        // offsets reset by hand to the start: what lies beyond the window is appended again, never lost
+        restarted.write(concat(changes("a", 0, 0, 3), changes("a", 0, past - 3, past)));
+
+        List<String> keys = keysIn("a");
+        assertThat(keys).hasSize(past + 3);
+        assertThat(keys.subList(past, past + 3)).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 3)));
+    }
+
+    @Test
+    void whatTheFileHeldIsForgottenOnceItsPartitionHasBeenWrittenPastIt() throws Exception {
+        try (JsonLinesSink before = new JsonLinesSink(dir)) {
+            before.write(changes("a", 0, 0, 5));
+        }
+        try (JsonLinesSink restarted = new JsonLinesSink(dir)) {
+            restarted.recoverAtStart(BATCH);
+            restarted.write(changes("a", 0, 5, 6));
+            // the same change at a later offset, as a TiCDC replay brings it: the file repeats it, like before
+            ChangeEvent replayed = ChangeEvent.builder().op(Op.INSERT).database("d").table("a")
+                    .pk(CanalJson.MAPPER.createObjectNode().put("id", 4)).after(CanalJson.MAPPER.createObjectNode()
+                            .put("id", 4)).commitTs("455000614534643715").commitMillis(0).eventKey("k0-4")
+                    .source(new Source("t", 0, 6)).build();
+            restarted.write(List.of(replayed));
+        }
+
+        assertThat(keysIn("a")).containsExactly("k0-0", "k0-1", "k0-2", "k0-3", "k0-4", "k0-5", "k0-4");
+    }
+
+    @Test
+    void aBatchThatFailsAfterTheRestartStillLeavesOutWhatTheFileHeld() throws Exception {
+        try (JsonLinesSink before = new JsonLinesSink(dir)) {
+            before.write(changes("a", 0, 0, 5));
+        }
+        try (JsonLinesSink restarted = new JsonLinesSink(dir)) {
+            restarted.recoverAtStart(BATCH);
+            Files.writeString(dir.resolve("d/blocked"), "not a folder");
+            List<ChangeEvent> batch = concat(changes("a", 0, 3, 6), changes("blocked", 0, 6, 7));
+            assertThatThrownBy(() -> restarted.write(batch)).isInstanceOf(java.io.IOException.class);
+            Files.delete(dir.resolve("d/blocked"));
+            restarted.write(batch);
+        }
+
+        assertThat(keysIn("a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 6)));
+    }
+
+    @Test
+    void linesLeftUncommittedBeforeAnEarlierRestartAreStillLeftOutAfterTheNext() throws Exception {
+        JsonLinesSink first = new JsonLinesSink(dir);
+        first.write(concat(changes("a", 0, 0, 5), changes("a", 1, 0, 5)));
+        first.write(changes("a", 1, 5, 10)); // never committed: partition 1 starts again from offset 5
+        // the next process goes far on partition 0 only, and dies before partition 1 comes round
+        JsonLinesSink second = new JsonLinesSink(dir);
+        second.recoverAtStart(BATCH);
+        for (long from = 5; from < 5 + 4 * BATCH; from += BATCH) {
+            second.write(changes("a", 0, from, from + BATCH));
+        }
+
+        restartAndWrite(changes("a", 1, 5, 12));
+
+        List<String> keys = keysIn("a");
+        assertThat(keys).doesNotHaveDuplicates();
+        assertThat(keys).containsAll(keysOf(changes("a", 1, 0, 12)));
+    }
+
+    @Test
+    void aKeptPositionWhoseLineIsGoneIsIgnored() throws Exception {
+        JsonLinesSink first = new JsonLinesSink(dir);
+        first.write(changes("a", 0, 0, 5));
+        JsonLinesSink second = new JsonLinesSink(dir);
+        second.recoverAtStart(BATCH);
+        assertThat(dir.resolve(TailAtStart.KEPT)).exists();
+        // an operator empties the file and the offsets are reset: every change must be appended again
+        Files.write(dir.resolve("d/a/1970-01-01.jsonl"), new byte[0]);
+
+        restartAndWrite(changes("a", 0, 0, 5));
+
+        assertThat(keysIn("a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 5)));
+    }
+
+    @Test
+    void filesWrittenLongBeforeTheNewestAreNotRead() throws Exception {
+        try (JsonLinesSink before = new JsonLinesSink(dir)) {
+            before.write(changes("old", 0, 0, 3));
+            before.write(changes("new", 1, 0, 3));
+        }
+        Path old = dir.resolve("d/old/1970-01-01.jsonl");
+        Path recent = dir.resolve("d/new/1970-01-01.jsonl");
+        Files.setLastModifiedTime(old, FileTime.fromMillis(Files.getLastModifiedTime(recent).toMillis()
+                - TailAtStart.RECENT.toMillis() - 1000));
+
+        restartAndWrite(concat(changes("old", 0, 2, 3), changes("new", 1, 2, 3)));
+
+        assertThat(keysIn("old")).containsExactly("k0-0", "k0-1", "k0-2", "k0-2");
+        assertThat(keysIn("new")).containsExactly("k1-0", "k1-1", "k1-2");
     }
 
     @Test

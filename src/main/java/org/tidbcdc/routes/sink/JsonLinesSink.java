@@ -92,8 +92,9 @@ public final class JsonLinesSink implements AutoCloseable {
             tailAtStart.passed(events);
         }
         if (held > 0) {
-            LOG.warn("Not appended again: {} of {} changes, which the file sink held when this process started (a batch "
-                    + "written before the last stop whose offsets were not committed, or a replay)", held, events.size());
+            LOG.warn("Not appended again: {} of {} changes, which the file sink held when this process started (a "
+                    + "batch written before the last stop whose offsets were not committed, or a replay)", held,
+                    events.size());
         }
     }
 

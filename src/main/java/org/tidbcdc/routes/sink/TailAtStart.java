@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -141,25 +142,32 @@ final class TailAtStart {
         if (!Files.isRegularFile(kept)) {
             return;
         }
+        Map<Path, List<long[]>> positions = new LinkedHashMap<>();
         for (String entry : Files.readAllLines(kept, StandardCharsets.UTF_8)) {
             String[] f = entry.split("\t");
-            Path file = f.length == 3 ? root.resolve(f[0]).normalize() : null;
-            if (file == null || !file.startsWith(root) || !Files.isRegularFile(file)) {
+            try {
+                Path file = root.resolve(f[0]).normalize();
+                long[] span = {Long.parseLong(f[1]), Long.parseLong(f[2])};
+                if (f.length == 3 && file.startsWith(root) && 0 <= span[0] && span[0] <= span[1]) {
+                    positions.computeIfAbsent(file, k -> new ArrayList<>()).add(span);
+                }
+            } catch (RuntimeException e) {
+                LOG.debug("not a position in {}: {}", kept, entry);
+            }
+        }
+        for (Map.Entry<Path, List<long[]>> file : positions.entrySet()) {
+            if (!Files.isRegularFile(file.getKey())) {
                 continue;
             }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                long start = Long.parseLong(f[1]);
-                long end = Long.parseLong(f[2]);
-                if (start < 0 || end < start || end >= ch.size()) {
-                    continue;
+            try (FileChannel ch = FileChannel.open(file.getKey(), StandardOpenOption.READ)) {
+                for (long[] span : file.getValue()) {
+                    Line line = span[1] < ch.size() ? Line.parse(file.getKey(), span[0], read(ch, span[0], span[1]))
+                            : null;
+                    if (line != null) {
+                        changes.putIfAbsent(line.eventKey, line);
+                        newest.merge(Partition.of(line.source), line.source.offset(), Math::max);
+                    }
                 }
-                Line line = Line.parse(file, start, read(ch, start, end));
-                if (line != null) {
-                    changes.putIfAbsent(line.eventKey, line);
-                    newest.merge(Partition.of(line.source), line.source.offset(), Math::max);
-                }
-            } catch (NumberFormatException e) {
-                LOG.debug("not a position in {}: {}", kept, entry);
             }
         }
     }

@@ -190,9 +190,7 @@ final class TailAtStart {
 
     private static byte[] read(FileChannel ch, long start, long end) throws IOException {
         ByteBuffer bytes = ByteBuffer.allocate((int) (end - start));
-        while (bytes.hasRemaining() && ch.read(bytes, start + bytes.position()) >= 0) {
-            // read the whole line
-        }
+        TornTail.readFully(ch, bytes, start);
         return bytes.array();
     }
 

@@ -30,9 +30,7 @@ final class TornTail {
         while (end > 0) {
             long start = Math.max(0, end - buf.capacity());
             buf.clear().limit((int) (end - start));
-            while (buf.hasRemaining() && ch.read(buf, start + buf.position()) >= 0) {
-                // read the whole chunk
-            }
+            readFully(ch, buf, start);
             for (int i = buf.position() - 1; i >= 0; i--) {
                 if (buf.get(i) == '\n') {
                     return start + i;
@@ -41,6 +39,14 @@ final class TornTail {
             end = start;
         }
         return -1;
+    }
+
+    /** Fills {@code buf} from {@code position} on, or up to the end of the file. */
+    static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long at = position - buf.position();
+        while (buf.hasRemaining() && ch.read(buf, at + buf.position()) >= 0) {
+            // a read may return fewer bytes than asked for
+        }
     }
 
     private static byte byteAt(FileChannel ch, long position) throws IOException {

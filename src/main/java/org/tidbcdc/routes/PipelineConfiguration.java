@@ -17,6 +17,7 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.tidbcdc.routes.PipelineSettings.Sink;
 import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.ChangeEvent;
+import org.tidbcdc.routes.canal.ClaimCheckStore;
 import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
@@ -104,12 +105,14 @@ public class PipelineConfiguration implements CamelConfiguration {
     }
 
     private RecordDecoder recordDecoder(CamelContext context, PipelineSettings settings, Watermarks watermarks) {
+        CanalDecoder decoder = new CanalDecoder(ClaimCheckStore.of(property(context, "cdc.claim-check.dir"),
+                PipelineSettings.positiveInt("CLAIM_CHECK_MAX_BYTES", property(context, "cdc.claim-check.max-bytes"))));
         int helpers = settings.decodeThreads() - 1;
         if (helpers == 0) {
-            return new RecordDecoder(new CanalDecoder(), watermarks);
+            return new RecordDecoder(decoder, watermarks);
         }
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "cdc-decode", helpers);
-        return new RecordDecoder(new CanalDecoder(), watermarks, pool, helpers, rendering(settings.sinks()));
+        return new RecordDecoder(decoder, watermarks, pool, helpers, rendering(settings.sinks()));
     }
 
     /**

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.consume.DeliveryState;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
@@ -255,6 +256,67 @@ class CdcConsumeIT {
         assertThat(files.get(0).normalize().startsWith(sinkDir)).isTrue();
         assertThat(sinkLines().get(0).get("table").asText()).isEqualTo("../../../../tmp/evil");
         assertThat(Files.exists(Path.of("/tmp/evil"))).isFalse();
+    }
+
+    /** Fixture 10, TiCDC's claim-check record of fixture 02's row, pointing at object {@code name} in S3. */
+    static String claimCheckRecord(String name) {
+        ObjectNode record = Fixtures.tree("10-docs-claim-check-location-insert.json");
+        ((ObjectNode) record.get("_tidb")).put("claimCheckLocation", "s3://claims/tidb-to-kafka/" + name);
+        return record.toString();
+    }
+
+    /** Stores fixture 02 as the claim-check object {@code name}, the way TiCDC writes it. */
+    static void storeClaimCheckObject(Path dir, String name) throws IOException {
+        byte[] value = Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json").getBytes(StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name),
+                "{\"key\":null,\"value\":\"" + java.util.Base64.getEncoder().encodeToString(value) + "\"}");
+    }
+
+    @Test
+    void aClaimCheckRecordReachesEverySinkWithTheStoredRowAndAMissingObjectIsDeadLettered(@TempDir Path claims)
+            throws Exception {
+        String stored = "0b6c1c2e-7d4f-4a4e-9a57-1f0e6d3c2b1a.json";
+        String missing = "9f1e2d3c-4b5a-4697-8877-665544332211.json";
+        storeClaimCheckObject(claims, stored);
+        try (RoutesApp app = app(Map.of("cdc.claim-check.dir", claims.toString()))) {
+            long dead = kafka.send(topic, 1, claimCheckRecord(missing));
+            kafka.send(topic, 1, claimCheckRecord(stored));
+            await().atMost(WAIT).until(() -> auditRows() == 1);
+            ConsumerRecord<byte[], byte[]> letter = kafka.read(dlq, 1, WAIT).get(0);
+            assertThat(header(letter, "cdc.source.offset")).isEqualTo(String.valueOf(dead));
+            assertThat(header(letter, "cdc.error.message")).isEqualTo("claim-check object " + missing
+                    + " of `s3://claims/tidb-to-kafka/" + missing + "` is not in CLAIM_CHECK_DIR " + claims);
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 1) == dead + 2);
+        }
+        List<List<String>> row = db.query("select key_only, claim_check_location, after_image"
+                + " from cdc_audit.change_event where kafka_topic = '" + topic + "'");
+        assertThat(row.get(0).subList(0, 2)).containsExactly("0", "s3://claims/tidb-to-kafka/" + stored);
+        JsonNode after = JSON.readTree(row.get(0).get(2));
+        assertThat(after.get("c_bigint").asLong()).isEqualTo(Long.MAX_VALUE);
+        assertThat(after.size()).isEqualTo(6);
+        JsonNode line = sinkLines().get(0);
+        assertThat(line.get("after")).isEqualTo(after);
+        assertThat(line.get("keyOnly").asBoolean()).isFalse();
+    }
+
+    @Test
+    void aClaimCheckDirectoryThatGoesAwayHoldsTheChangeBackUntilItReturns(@TempDir Path mount) throws Exception {
+        Path claims = Files.createDirectory(mount.resolve("claims"));
+        String stored = "0b6c1c2e-7d4f-4a4e-9a57-1f0e6d3c2b1a.json";
+        storeClaimCheckObject(claims, stored);
+        try (RoutesApp app = app(Map.of("cdc.claim-check.dir", claims.toString()))) {
+            Path away = Files.move(claims, mount.resolve("unmounted"));
+            kafka.send(topic, 2, claimCheckRecord(stored));
+            DeliveryState delivery = app.context().getRegistry().lookupByNameAndType("deliveryState",
+                    DeliveryState.class);
+            await().atMost(WAIT).until(() -> delivery.stalledBecause() != null);
+            assertThat(delivery.stalledBecause()).contains("CLAIM_CHECK_DIR " + claims + " is not there");
+            assertThat(kafka.committedOffset("g-" + topic, topic, 2)).isLessThanOrEqualTo(0L);
+            Files.move(away, claims);
+            await().atMost(WAIT).until(() -> auditRows() == 1);
+            await().atMost(WAIT).until(() -> delivery.stalledBecause() == null);
+        }
+        assertThat(db.queryLong("select key_only from cdc_audit.change_event")).isZero();
     }
 
     /** Inserts of app_db.load rows id in [from, to), one record each, with a commitTs, spread over 3 partitions. */

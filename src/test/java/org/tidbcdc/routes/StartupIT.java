@@ -69,6 +69,14 @@ class StartupIT {
     }
 
     @Test
+    void aClaimCheckDirThatIsNotThereStopsStartupNamingIt() throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        s.put("cdc.claim-check.dir", dir.resolve("not-mounted").toString());
+        assertThatThrownBy(() -> RoutesApp.start(s))
+                .hasStackTraceContaining("CLAIM_CHECK_DIR: " + dir.resolve("not-mounted") + " is not a readable directory");
+    }
+
+    @Test
     void aMissingRoutesFolderStopsStartupWithAMessageNamingIt() {
         Map<String, String> s = settings(dir.resolve("missing"));
         assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(dir.resolve("missing").toString());

@@ -21,6 +21,17 @@ public final class CanalDecoder {
     private static final Set<String> DDL_TYPES =
             Set.of("CREATE", "ERASE", "TRUNCATE", "RENAME", "CINDEX", "DINDEX", "ALTER", "QUERY");
 
+    private final ClaimCheckStore claimChecks;
+
+    /** A decoder that takes claim-check records as they arrive, with their handle key only. */
+    public CanalDecoder() {
+        this(ClaimCheckStore.NONE);
+    }
+
+    public CanalDecoder(ClaimCheckStore claimChecks) {
+        this.claimChecks = claimChecks;
+    }
+
     public DecodedRecord decode(byte[] value, Source source) {
         Objects.requireNonNull(source, "source");
         CanalObject record = CanalObject.of(parse(value), "");
@@ -35,7 +46,40 @@ public final class CanalDecoder {
         if (WATERMARK.equals(type)) {
             return watermark(tidb);
         }
-        return DecodedRecord.ofEvents(new DmlRecord(record, dmlOp(type), tidb, commitMillis, source).events());
+        Op op = dmlOp(type);
+        if (tidb.claimCheckLocation() != null && claimChecks.fetches()) {
+            return claimed(record, op, tidb, source);
+        }
+        return DecodedRecord.ofEvents(new DmlRecord(record, op, tidb, commitMillis, source).events());
+    }
+
+    /**
+     * A claim-check record decoded from the full record TiCDC stored, under the Kafka record's coordinates and with its
+     * location kept. The stored record must be the change the Kafka record announces: anything else would put another
+     * row under this record's offset and event key.
+     */
+    private DecodedRecord claimed(CanalObject announced, Op op, TidbExtension tidb, Source source) {
+        String location = tidb.claimCheckLocation();
+        byte[] value = claimChecks.read(location);
+        try {
+            CanalObject full = CanalObject.of(parse(value), "");
+            TidbExtension stored = TidbExtension.read(full);
+            String[][] announcedAndStored = {
+                    {"database", announced.text("database"), full.text("database")},
+                    {"table", announced.text("table"), full.text("table")},
+                    {"type", op.name(), full.bool("isDdl") ? "DDL" : full.text("type")},
+                    {"_tidb.commitTs", tidb.commitTs(), stored.commitTs()}};
+            for (String[] field : announcedAndStored) {
+                if (!Objects.equals(field[1], field[2])) {
+                    throw new CanalFormatException("it holds " + field[0] + " `" + field[2]
+                            + "`, but the record announced `" + field[1] + "`");
+                }
+            }
+            TidbExtension completed = new TidbExtension(stored.commitTs(), null, false, location);
+            return DecodedRecord.ofEvents(new DmlRecord(full, op, completed, full.commitMillis("es"), source).events());
+        } catch (CanalFormatException e) {
+            throw new CanalFormatException("claim-check object of `" + location + "`: " + e.getMessage(), e);
+        }
     }
 
     private static JsonNode parse(byte[] value) {

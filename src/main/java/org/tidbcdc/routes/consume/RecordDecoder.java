@@ -15,6 +15,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.CanalFormatException;
 import org.tidbcdc.routes.canal.ChangeEvent;
+import org.tidbcdc.routes.canal.ClaimCheckUnavailableException;
 import org.tidbcdc.routes.canal.DecodedRecord;
 import org.tidbcdc.routes.canal.Source;
 
@@ -104,7 +105,7 @@ public final class RecordDecoder {
         if (records.size() > RUN) {
             for (int i = 0; i < helperCount; i++) {
                 try {
-                    helpers.execute(share::take);
+                    helpers.execute(share::help);
                     started++;
                 } catch (RejectedExecutionException stopping) {
                     break; // the pool is shutting down: the consumer thread decodes what is left on its own
@@ -129,6 +130,15 @@ public final class RecordDecoder {
         Share(List<Exchange> records, Object[] outcomes) {
             this.records = records;
             this.outcomes = outcomes;
+        }
+
+        /** A helper's share: what fails it fails the batch, through {@link #awaitDone}, on the consumer thread. */
+        void help() {
+            try {
+                take();
+            } catch (Throwable reported) {
+                // already in done; thrown on, it would only print a second stack trace from the pool's thread
+            }
         }
 
         void take() {
@@ -170,15 +180,18 @@ public final class RecordDecoder {
         }
     }
 
-    /** Decodes one polled record; anything the decoder cannot handle is a permanent {@link CanalFormatException}. */
+    /**
+     * Decodes one polled record; anything the decoder cannot handle is a permanent {@link CanalFormatException}, except
+     * a claim-check object that cannot be read now.
+     */
     DecodedRecord decode(Message m) {
         Source source = sourceOf(m);
         try {
             DecodedRecord decoded = decoder.decode(m.getBody(byte[].class), source);
             decoded.events().forEach(prepare);
             return decoded;
-        } catch (CanalFormatException e) {
-            throw e;
+        } catch (CanalFormatException | ClaimCheckUnavailableException e) {
+            throw e; // the first goes to the dead-letter topic; the second fails the batch, which is retried
         } catch (RuntimeException e) {
             // a record the decoder cannot handle would otherwise stop the stream for good: dead-letter it instead
             throw new CanalFormatException("decoder failed on " + source + ": " + e, e);

@@ -3,7 +3,6 @@ package org.tidbcdc.routes.ticdc;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -13,31 +12,28 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * The changefeed this application wants: validated once at start-up, then used for the create request and to spot a
  * changefeed that exists but is configured differently.
  */
-public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRules, String largeMessage) {
+public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRules, LargeMessageHandle largeMessage) {
 
     /** Always last, so the audit table this application writes can never feed back into the stream. */
     public static final String AUDIT_EXCLUSION = "!cdc_audit.*";
 
     // TiCDC's own rule for changefeed ids (ValidateChangefeedID); the id also goes into request paths
     private static final Pattern ID = Pattern.compile("^[a-zA-Z0-9]+(-[a-zA-Z0-9]+)*$");
-    private static final Set<String> LARGE_MESSAGE_OPTIONS = Set.of("none", "handle-key-only", "claim-check");
 
     public ChangefeedSpec {
         filterRules = List.copyOf(filterRules);
     }
 
     /**
+     * @param largeMessage already validated ({@link LargeMessageHandle#of})
      * @throws IllegalArgumentException naming the setting (CHANGEFEED_ID, CHANGEFEED_SINK_URI,
-     *                                  CHANGEFEED_FILTER_RULES, CHANGEFEED_LARGE_MESSAGE) that is wrong
+     *                                  CHANGEFEED_FILTER_RULES) that is wrong
      */
-    public static ChangefeedSpec of(String id, String sinkUri, String topic, String filterRules, String largeMessage) {
+    public static ChangefeedSpec of(String id, String sinkUri, String topic, String filterRules,
+            LargeMessageHandle largeMessage) {
         if (id == null || id.length() > 128 || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException("CHANGEFEED_ID '" + id + "' is not a TiCDC changefeed id: letters and"
                     + " digits in groups joined by single dashes, at most 128 characters");
-        }
-        if (!LARGE_MESSAGE_OPTIONS.contains(largeMessage)) {
-            throw new IllegalArgumentException("CHANGEFEED_LARGE_MESSAGE '" + largeMessage + "' is none of "
-                    + String.join(", ", LARGE_MESSAGE_OPTIONS.stream().sorted().toList()));
         }
         return new ChangefeedSpec(id, SinkUri.validated(sinkUri, topic), rules(filterRules), largeMessage);
     }
@@ -68,7 +64,7 @@ public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRule
         filterRules.forEach(config.putObject("filter").putArray("rules")::add);
         ObjectNode sink = config.putObject("sink");
         sink.put("protocol", "canal-json");
-        sink.putObject("kafka_config").putObject("large_message_handle").put("large_message_handle_option", largeMessage);
+        largeMessage.writeTo(sink.putObject("kafka_config").putObject("large_message_handle"));
         try {
             return HttpAnswer.JSON.writeValueAsString(body);
         } catch (JsonProcessingException e) {

@@ -23,12 +23,15 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         ClusterState cluster = new ClusterState(clock);
         String id = setting(context, "cdc.changefeed.id");
         String sinkUri = setting(context, "cdc.changefeed.sink-uri");
-        String largeMessage = setting(context, "cdc.changefeed.large-message");
+        String largeMessageOption = setting(context, "cdc.changefeed.large-message");
+        String claimCheckStorage = setting(context, "cdc.changefeed.claim-check-storage-uri");
         // with the control plane off its routes never start; the beans exist only because the routes name them
         ChangefeedSpec spec = enabled
                 ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
-                        setting(context, "cdc.changefeed.filter-rules"), largeMessage)
-                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(), largeMessage);
+                        setting(context, "cdc.changefeed.filter-rules"),
+                        LargeMessageHandle.of(largeMessageOption, claimCheckStorage))
+                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(),
+                        new LargeMessageHandle(largeMessageOption, claimCheckStorage));
         ResumePolicy resumePolicy = new ResumePolicy(
                 count(context, "cdc.changefeed.max-resumes", "CHANGEFEED_MAX_RESUMES"),
                 PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", setting(context, "cdc.changefeed.resume-backoff")),

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.CanalFormatException;
 import org.tidbcdc.routes.canal.ChangeEvent;
+import org.tidbcdc.routes.canal.ClaimCheckUnavailableException;
 import org.tidbcdc.routes.testsupport.CanalRecords;
 
 class RecordDecoderTest {
@@ -155,6 +156,20 @@ class RecordDecoderTest {
         assertThatThrownBy(() -> decoder.decodeAll(batch(1000)))
                 .satisfiesAnyOf(t -> assertThat(t).isInstanceOf(StackOverflowError.class),
                         t -> assertThat(t).hasCauseInstanceOf(StackOverflowError.class));
+    }
+
+    @Test
+    void aClaimCheckObjectThatCannotBeReadNowFailsTheBatchInsteadOfDeadLetteringTheRecord() {
+        RecordDecoder decoder = withOneHelper(new Watermarks(), e -> {
+            if (e.source().offset() == 700) {
+                throw new ClaimCheckUnavailableException("CLAIM_CHECK_DIR is not there", null);
+            }
+        });
+        Exchange batch = batch(1000);
+        assertThatThrownBy(() -> decoder.decodeAll(batch))
+                .satisfiesAnyOf(t -> assertThat(t).isInstanceOf(ClaimCheckUnavailableException.class),
+                        t -> assertThat(t).hasCauseInstanceOf(ClaimCheckUnavailableException.class));
+        assertThat(batch.getProperty(OffsetCursor.BATCH, KafkaBatch.class).rejected()).isEmpty();
     }
 
     @Test

@@ -60,7 +60,8 @@ class ChangefeedIT extends ControlPlaneScenario {
                 "cdc.changefeed.id", "orders-feed",
                 "cdc.changefeed.sink-uri", "kafka://k1:9092,k2:9092/ti-db-updates?protocol=canal-json",
                 "cdc.changefeed.filter-rules", " app_db.orders , shop.*,!cdc_audit.*",
-                "cdc.changefeed.large-message", "handle-key-only"))) {
+                "cdc.changefeed.large-message", "claim-check",
+                "cdc.changefeed.claim-check-storage-uri", "s3://claims/orders-feed"))) {
             app.awaitCheck("changefeed", "UP", "changefeed orders-feed is normal");
             JsonNode body = fake.requests("POST", CHANGEFEEDS).get(0).json();
             assertEquals("orders-feed", body.path("changefeed_id").asText());
@@ -68,8 +69,10 @@ class ChangefeedIT extends ControlPlaneScenario {
                     body.path("sink_uri").asText());
             assertEquals("[\"app_db.orders\",\"shop.*\",\"!cdc_audit.*\"]",
                     body.path("replica_config").path("filter").path("rules").toString());
-            assertEquals("handle-key-only", body.path("replica_config").path("sink").path("kafka_config")
-                    .path("large_message_handle").path("large_message_handle_option").asText());
+            JsonNode largeMessage = body.path("replica_config").path("sink").path("kafka_config")
+                    .path("large_message_handle");
+            assertEquals("claim-check", largeMessage.path("large_message_handle_option").asText());
+            assertEquals("s3://claims/orders-feed", largeMessage.path("claim_check_storage_uri").asText());
         }
     }
 
@@ -256,6 +259,14 @@ class ChangefeedIT extends ControlPlaneScenario {
             assertTrue(e.getMessage().contains("CHANGEFEED_SINK_URI"), e.getMessage());
             assertTrue(e.getMessage().contains(reason), e.getMessage());
         });
+        assertEquals(0, fake.requests().size());
+    }
+
+    @Test
+    void claimCheckWithoutItsStorageStopsStartUp() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
+                Map.of("cdc.changefeed.large-message", "claim-check")).close());
+        assertTrue(e.getMessage().contains("CHANGEFEED_CLAIM_CHECK_STORAGE_URI must be"), e.getMessage());
         assertEquals(0, fake.requests().size());
     }
 

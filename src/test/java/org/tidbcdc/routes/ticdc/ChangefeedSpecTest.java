@@ -11,10 +11,11 @@ import org.junit.jupiter.api.Test;
 class ChangefeedSpecTest {
 
     private static final String SINK = "kafka://kafka:29092/ti-db-updates?protocol=canal-json";
+    private static final LargeMessageHandle NONE = LargeMessageHandle.of("none", "");
 
     @Test
     void createRequestHasExactlyTheAgreedShape() throws Exception {
-        ChangefeedSpec spec = ChangefeedSpec.of("tidb-to-kafka", SINK, "ti-db-updates", "app_db.*", "none");
+        ChangefeedSpec spec = ChangefeedSpec.of("tidb-to-kafka", SINK, "ti-db-updates", "app_db.*", NONE);
         assertEquals("{\"changefeed_id\":\"tidb-to-kafka\",\"sink_uri\":\"" + SINK + "&enable-tidb-extension=true\","
                 + "\"replica_config\":{\"filter\":{\"rules\":[\"app_db.*\",\"!cdc_audit.*\"]},"
                 + "\"sink\":{\"protocol\":\"canal-json\",\"kafka_config\":{\"large_message_handle\":"
@@ -22,29 +23,50 @@ class ChangefeedSpecTest {
     }
 
     @Test
+    void aClaimCheckChangefeedIsCreatedWithItsStorage() {
+        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
+                LargeMessageHandle.of("claim-check", " s3://bucket/claim-check "));
+        assertTrue(spec.createRequest().contains("\"large_message_handle\":{\"large_message_handle_option\":"
+                + "\"claim-check\",\"claim_check_storage_uri\":\"s3://bucket/claim-check\"}"), spec.createRequest());
+    }
+
+    @Test
+    void claimCheckWithoutStorageOrStorageWithoutClaimCheckStopsStartUpNamingTheSetting() {
+        for (String storage : new String[] {"", "  ", "bucket/claim-check", "s3://"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> LargeMessageHandle.of("claim-check", storage));
+            assertTrue(e.getMessage().startsWith("CHANGEFEED_CLAIM_CHECK_STORAGE_URI must be"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> LargeMessageHandle.of("handle-key-only", "file:///data/claim-check"));
+        assertEquals("CHANGEFEED_CLAIM_CHECK_STORAGE_URI is set, but CHANGEFEED_LARGE_MESSAGE is 'handle-key-only',"
+                + " not claim-check", e.getMessage());
+    }
+
+    @Test
     void auditExclusionIsAlwaysLastAndOnce() {
         assertEquals(List.of("app_db.*", "shop.orders", "!cdc_audit.*"), ChangefeedSpec.of("cf", SINK,
-                "ti-db-updates", " !cdc_audit.* , app_db.*,, shop.orders ,", "none").filterRules());
+                "ti-db-updates", " !cdc_audit.* , app_db.*,, shop.orders ,", NONE).filterRules());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ChangefeedSpec.of("cf", SINK, "ti-db-updates", " , !cdc_audit.*", "none"));
+                () -> ChangefeedSpec.of("cf", SINK, "ti-db-updates", " , !cdc_audit.*", NONE));
         assertTrue(e.getMessage().startsWith("CHANGEFEED_FILTER_RULES"), e.getMessage());
     }
 
     @Test
     void settingsTiCdcWouldRefuseStopStartUpNamingTheSetting() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("tidb_to_kafka", SINK,
-                "ti-db-updates", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_ID 'tidb_to_kafka'"));
+                "ti-db-updates", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_ID 'tidb_to_kafka'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("a".repeat(129), SINK,
-                "ti-db-updates", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_ID"));
+                "ti-db-updates", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_ID"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LargeMessageHandle.of("big", ""))
+                .getMessage().startsWith("CHANGEFEED_LARGE_MESSAGE 'big'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("cf", SINK,
-                "ti-db-updates", "app_db.*", "big")).getMessage().startsWith("CHANGEFEED_LARGE_MESSAGE 'big'"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("cf", SINK,
-                "other", "app_db.*", "none")).getMessage().startsWith("CHANGEFEED_SINK_URI"));
+                "other", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_SINK_URI"));
     }
 
     @Test
     void driftNamesWhatDiffers() {
-        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*", "none");
+        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*", NONE);
         ChangefeedInfo same = new ChangefeedInfo("normal", SINK + "&enable-tidb-extension=true",
                 List.of("app_db.*", "!cdc_audit.*"), 0, "", "");
         assertEquals(List.of(), spec.driftOf(same));

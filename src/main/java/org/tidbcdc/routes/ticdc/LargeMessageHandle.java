@@ -1,0 +1,62 @@
+package org.tidbcdc.routes.ticdc;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * What TiCDC does with a row whose message exceeds the sink's {@code max-message-bytes}: fail the changefeed
+ * ({@code none}), send the handle key only ({@code handle-key-only}), or store the full message at
+ * {@code claimCheckStorageUri} and send the handle key with its location ({@code claim-check}).
+ */
+public record LargeMessageHandle(String option, String claimCheckStorageUri) {
+
+    private static final Set<String> OPTIONS = Set.of("none", "handle-key-only", "claim-check");
+    private static final String CLAIM_CHECK = "claim-check";
+
+    /**
+     * @throws IllegalArgumentException naming CHANGEFEED_LARGE_MESSAGE or CHANGEFEED_CLAIM_CHECK_STORAGE_URI, for
+     *                                  settings TiCDC would refuse or that contradict each other
+     */
+    public static LargeMessageHandle of(String option, String claimCheckStorageUri) {
+        if (!OPTIONS.contains(option)) {
+            throw new IllegalArgumentException("CHANGEFEED_LARGE_MESSAGE '" + option + "' is none of "
+                    + String.join(", ", new TreeSet<>(OPTIONS)));
+        }
+        String storage = claimCheckStorageUri == null ? "" : claimCheckStorageUri.strip();
+        if (!CLAIM_CHECK.equals(option)) {
+            if (!storage.isEmpty()) {
+                throw new IllegalArgumentException("CHANGEFEED_CLAIM_CHECK_STORAGE_URI is set, but"
+                        + " CHANGEFEED_LARGE_MESSAGE is '" + option + "', not claim-check");
+            }
+            return new LargeMessageHandle(option, null);
+        }
+        if (!hasScheme(storage)) {
+            throw new IllegalArgumentException("CHANGEFEED_CLAIM_CHECK_STORAGE_URI must be the external storage TiCDC"
+                    + " writes claim-check objects to, such as s3://bucket/prefix or file:///data/claim-check, when"
+                    + " CHANGEFEED_LARGE_MESSAGE is claim-check; got '" + storage + "'");
+        }
+        return new LargeMessageHandle(option, storage);
+    }
+
+    private static boolean hasScheme(String uri) {
+        try {
+            URI parsed = new URI(uri);
+            return parsed.getScheme() != null && uri.startsWith(parsed.getScheme() + "://")
+                    && uri.length() > parsed.getScheme().length() + 3;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Fills {@code replica_config.sink.kafka_config.large_message_handle} of a create request. */
+    void writeTo(ObjectNode largeMessageHandle) {
+        largeMessageHandle.put("large_message_handle_option", option);
+        if (claimCheckStorageUri != null) {
+            largeMessageHandle.put("claim_check_storage_uri", claimCheckStorageUri);
+        }
+    }
+}

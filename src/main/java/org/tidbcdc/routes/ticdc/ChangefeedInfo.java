@@ -8,10 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The parts of TiCDC's ChangeFeedInfo (GET /api/v2/changefeeds/{id}) the control plane acts on. TiCDC omits
- * {@code state} while the changefeed is uninitialized and {@code error} in the states normal and stopped.
+ * {@code state} while the changefeed is uninitialized and {@code error} in the states normal and stopped. Null
+ * stands for what TiCDC did not report.
+ *
+ * @param largeMessageCompression {@code large_message_handle_compression}: anything but none compresses every record
  */
 public record ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
-        String errorCode, String errorMessage) {
+        String errorCode, String errorMessage, LargeMessageHandle largeMessage, String largeMessageCompression) {
+
+    /** A changefeed whose large-message handling was not reported. */
+    public ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
+            String errorCode, String errorMessage) {
+        this(state, sinkUri, filterRules, checkpointTs, errorCode, errorMessage, null, null);
+    }
 
     /** TSO = physical milliseconds shifted left by 18 bits, plus a logical counter. */
     private static final int LOGICAL_BITS = 18;
@@ -30,13 +39,28 @@ public record ChangefeedInfo(String state, String sinkUri, List<String> filterRu
             }
         }
         JsonNode error = json.path("error");
+        JsonNode largeMessage = json.path("config").path("sink").path("kafka_config").path("large_message_handle");
         return Optional.of(new ChangefeedInfo(
                 json.path("state").asText(""),
                 json.hasNonNull("sink_uri") ? json.get("sink_uri").asText() : null,
                 filterRules == null ? null : List.copyOf(filterRules),
                 json.path("checkpoint_ts").asLong(0),
                 error.path("code").asText(""),
-                withoutCode(error.path("message").asText(""))));
+                withoutCode(error.path("message").asText("")),
+                largeMessage.isObject() ? new LargeMessageHandle(
+                        orNone(largeMessage.path("large_message_handle_option").asText("")),
+                        blankAsNull(largeMessage.path("claim_check_storage_uri").asText(""))) : null,
+                largeMessage.isObject() ? orNone(largeMessage.path("large_message_handle_compression").asText(""))
+                        : null));
+    }
+
+    /** TiCDC leaves an option empty for its default. */
+    private static String orNone(String option) {
+        return option.isBlank() ? "none" : option;
+    }
+
+    private static String blankAsNull(String text) {
+        return text.isBlank() ? null : text;
     }
 
     /** "[CDC:ErrKafkaNewProducer]kafka: …" → "kafka: …": the code is shown on its own already. */

@@ -84,6 +84,13 @@ public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRule
         if (actual.filterRules() != null && !actual.filterRules().equals(filterRules)) {
             drift.add("filter rules are " + actual.filterRules() + ", expected " + filterRules);
         }
+        if (actual.largeMessage() != null) {
+            drift.addAll(largeMessage.differencesFrom(actual.largeMessage()));
+        }
+        if (actual.largeMessageCompression() != null && !actual.largeMessageCompression().equals("none")) {
+            drift.add("large message compression is " + actual.largeMessageCompression() + ", expected none: TiCDC"
+                    + " then compresses every record, which this consumer cannot read");
+        }
         return drift;
     }
 }

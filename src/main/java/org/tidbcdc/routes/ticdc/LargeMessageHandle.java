@@ -2,6 +2,8 @@ package org.tidbcdc.routes.ticdc;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -50,6 +52,24 @@ public record LargeMessageHandle(String option, String claimCheckStorageUri) {
         } catch (URISyntaxException e) {
             return false;
         }
+    }
+
+    /** What TiCDC reports for a changefeed, as drift from this. */
+    List<String> differencesFrom(LargeMessageHandle actual) {
+        if (!option.equals(actual.option)) {
+            return List.of("large message handle is " + actual.option + ", expected " + option);
+        }
+        if (CLAIM_CHECK.equals(option)
+                && !Objects.equals(withoutQuery(claimCheckStorageUri), withoutQuery(actual.claimCheckStorageUri))) {
+            return List.of("claim-check storage is " + withoutQuery(actual.claimCheckStorageUri) + ", expected "
+                    + withoutQuery(claimCheckStorageUri));
+        }
+        return List.of();
+    }
+
+    /** Storage credentials are query parameters, and TiCDC masks them in what it reports. */
+    private static String withoutQuery(String uri) {
+        return uri == null ? null : uri.replaceFirst("\\?.*", "");
     }
 
     /** Fills {@code replica_config.sink.kafka_config.large_message_handle} of a create request. */

@@ -199,7 +199,8 @@ class ChangefeedIT extends ControlPlaneScenario {
     @Test
     void driftIsReportedOnceAndNeverRepaired() {
         fake.addChangefeed(ID, "kafka://kafka:29092/ti-db-updates?protocol=canal-json&partition-num=6"
-                + "&sasl-password=s3cret", List.of("*.*"));
+                + "&sasl-password=s3cret", List.of("*.*")).largeMessageHandle
+                .put("large_message_handle_option", "handle-key-only").put("large_message_handle_compression", "lz4");
         try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of())) {
             app.awaitCheck("changefeed", "UP", "is normal");
             String drift = app.check("changefeed").path("data").path("drift").asText();
@@ -208,6 +209,9 @@ class ChangefeedIT extends ControlPlaneScenario {
             assertTrue(drift.contains("sink URI partition-num=6, expected partition-num=3"), drift);
             assertTrue(drift.contains("sink URI sasl-password=xxxxx is set but not expected"), drift);
             assertTrue(drift.contains("filter rules are [*.*], expected [app_db.*, !cdc_audit.*]"), drift);
+            assertTrue(drift.contains("large message handle is handle-key-only, expected none"), drift);
+            assertTrue(drift.contains("large message compression is lz4, expected none: TiCDC then compresses every"
+                    + " record, which this consumer cannot read"), drift);
             awaitMoreReads(5);
             assertOnlyReads();
             assertEquals(200, app.readiness());

@@ -73,6 +73,16 @@ class ChangefeedSpecTest {
         ChangefeedInfo other = new ChangefeedInfo("normal", SINK, List.of("*.*"), 0, "", "");
         assertEquals(List.of("sink URI enable-tidb-extension is missing, expected enable-tidb-extension=true",
                 "filter rules are [*.*], expected [app_db.*, !cdc_audit.*]"), spec.driftOf(other));
+        ChangefeedSpec claimCheck = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
+                LargeMessageHandle.of("claim-check", "s3://claims/cf?access-key=AK&secret-access-key=SK"));
+        ChangefeedInfo masked = new ChangefeedInfo("normal", null, null, 0, "", "",
+                new LargeMessageHandle("claim-check", "s3://claims/cf?access-key=xxxxx&secret-access-key=xxxxx"), "none");
+        assertEquals(List.of(), claimCheck.driftOf(masked), "credentials TiCDC masks are no drift");
+        ChangefeedInfo elsewhere = new ChangefeedInfo("normal", null, null, 0, "", "",
+                new LargeMessageHandle("claim-check", "s3://other/cf?access-key=xxxxx"), "snappy");
+        assertEquals(List.of("claim-check storage is s3://other/cf, expected s3://claims/cf",
+                "large message compression is snappy, expected none: TiCDC then compresses every record, which this"
+                        + " consumer cannot read"), claimCheck.driftOf(elsewhere));
         // what TiCDC did not report cannot be compared
         assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "")));
     }

@@ -72,7 +72,11 @@ public final class FakeTiCluster implements AutoCloseable {
         public volatile long checkpointTs = tso(System.currentTimeMillis());
         public volatile String errorCode = "";
         public volatile String errorMessage = "";
-        /** While normal, the checkpoint follows the clock, as a replicating changefeed's does. */
+        /** {@code replica_config.sink.kafka_config.large_message_handle}, with TiCDC's defaults. */
+        public final ObjectNode largeMessageHandle = MAPPER.createObjectNode()
+                .put("large_message_handle_option", "none").put("large_message_handle_compression", "none")
+                .put("claim_check_storage_uri", "").put("claim_check_raw_value", false);
+                /** While normal, the checkpoint follows the clock, as a replicating changefeed's does. */
         public volatile boolean advancing = true;
 
         Changefeed(String sinkUri, List<String> rules) {
@@ -332,6 +336,11 @@ public final class FakeTiCluster implements AutoCloseable {
         List<String> rules = new ArrayList<>();
         request.path("replica_config").path("filter").path("rules").forEach(r -> rules.add(r.asText()));
         Changefeed created = new Changefeed(request.path("sink_uri").asText(), rules);
+        JsonNode largeMessage = request.path("replica_config").path("sink").path("kafka_config")
+                .path("large_message_handle");
+        if (largeMessage.isObject()) {
+            created.largeMessageHandle.setAll((ObjectNode) largeMessage);
+        }
         synchronized (changefeeds) {
             if (changefeeds.putIfAbsent(id, created) != null) {
                 return ticdcError(500, "CDC:ErrChangeFeedAlreadyExists", "changefeed already exists, " + id);
@@ -353,7 +362,8 @@ public final class FakeTiCluster implements AutoCloseable {
         ObjectNode config = info.putObject("config");
         config.put("memory_quota", 1073741824).put("case_sensitive", false);
         changefeed.rules.forEach(config.putObject("filter").putArray("rules")::add);
-        config.putObject("sink").put("protocol", "canal-json");
+        config.putObject("sink").put("protocol", "canal-json").putObject("kafka_config")
+                .set("large_message_handle", changefeed.largeMessageHandle.deepCopy());
         if (!changefeed.state.isEmpty()) {
             info.put("state", changefeed.state);
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Base64;
 import java.util.regex.Pattern;
 
@@ -73,7 +74,11 @@ public final class ClaimCheckStore {
         Path file = dir.resolve(name);
         byte[] object;
         try {
-            long size = Files.size(file);
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new CanalFormatException("claim-check object " + file + " is not a file");
+            }
+            long size = attributes.size();
             if (size > maxBytes) {
                 throw new CanalFormatException("claim-check object " + file + " has " + size
                         + " bytes, more than CLAIM_CHECK_MAX_BYTES (" + maxBytes + ")");

@@ -104,6 +104,14 @@ class ClaimCheckStoreTest {
     }
 
     @Test
+    void aLocationNamingADirectoryIsPermanentNotRetriedForever() throws IOException {
+        Files.createDirectory(dir.resolve(NAME));
+        CanalFormatException e = assertThrows(CanalFormatException.class,
+                () -> decoder.decode(claimCheckRecord(NAME), Fixtures.SOURCE));
+        assertEquals("claim-check object " + dir.resolve(NAME) + " is not a file", e.getMessage());
+    }
+
+    @Test
     void anObjectOverTheLimitIsPermanentAndNamesTheSetting() throws IOException {
         store(NAME, Fixtures.bytes("02"));
         CanalDecoder small = new CanalDecoder(ClaimCheckStore.of(dir.toString(), 100));

@@ -18,6 +18,7 @@ import org.tidbcdc.routes.PipelineSettings.Sink;
 import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.ClaimCheckStore;
+import org.tidbcdc.routes.canal.ValueCompression;
 import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
@@ -106,7 +107,8 @@ public class PipelineConfiguration implements CamelConfiguration {
 
     private RecordDecoder recordDecoder(CamelContext context, PipelineSettings settings, Watermarks watermarks) {
         CanalDecoder decoder = new CanalDecoder(ClaimCheckStore.of(property(context, "cdc.claim-check.dir"),
-                PipelineSettings.positiveInt("CLAIM_CHECK_MAX_BYTES", property(context, "cdc.claim-check.max-bytes"))));
+                PipelineSettings.positiveInt("CLAIM_CHECK_MAX_BYTES", property(context, "cdc.claim-check.max-bytes"))),
+                ValueCompression.of(property(context, "cdc.changefeed.large-message-compression")));
         int helpers = settings.decodeThreads() - 1;
         if (helpers == 0) {
             return new RecordDecoder(decoder, watermarks);

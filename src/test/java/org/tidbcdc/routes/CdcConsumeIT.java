@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidbcdc.routes.consume.DeliveryState;
+import org.tidbcdc.routes.testsupport.CanalRecords;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
@@ -256,6 +257,24 @@ class CdcConsumeIT {
         assertThat(files.get(0).normalize().startsWith(sinkDir)).isTrue();
         assertThat(sinkLines().get(0).get("table").asText()).isEqualTo("../../../../tmp/evil");
         assertThat(Files.exists(Path.of("/tmp/evil"))).isFalse();
+    }
+
+    @Test
+    void withLz4CompressionEveryRecordIsDecompressedAndAnUncompressedOneIsDeadLettered() throws Exception {
+        try (RoutesApp app = app(Map.of("cdc.changefeed.large-message-compression", "lz4"))) {
+            for (String f : Fixtures.ALL) {
+                int partition = f.contains("ddl") ? 0 : Math.abs(f.hashCode()) % 3;
+                kafka.send(topic, partition, null,
+                        CanalRecords.lz4(Fixtures.compact(f).getBytes(StandardCharsets.UTF_8)));
+            }
+            long plain = kafka.send(topic, 1, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+            await().atMost(WAIT).until(() -> auditRows() == FIXTURE_DISTINCT_CHANGES);
+            await().atMost(WAIT).until(() -> sinkLines().size() == FIXTURE_CHANGES);
+            ConsumerRecord<byte[], byte[]> letter = kafka.read(dlq, 1, WAIT).get(0);
+            assertThat(header(letter, "cdc.source.offset")).isEqualTo(String.valueOf(plain));
+            assertThat(header(letter, "cdc.error.message")).startsWith("record value is not LZ4-compressed, as"
+                    + " CHANGEFEED_LARGE_MESSAGE_COMPRESSION=lz4 says");
+        }
     }
 
     /** Fixture 10, TiCDC's claim-check record of fixture 02's row, pointing at object {@code name} in S3. */

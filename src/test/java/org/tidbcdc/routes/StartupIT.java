@@ -77,6 +77,14 @@ class StartupIT {
     }
 
     @Test
+    void anUnknownCompressionStopsStartupNamingIt() throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        s.put("cdc.changefeed.large-message-compression", "zstd");
+        assertThatThrownBy(() -> RoutesApp.start(s))
+                .hasStackTraceContaining("CHANGEFEED_LARGE_MESSAGE_COMPRESSION 'zstd' is none of none, lz4, snappy");
+    }
+
+    @Test
     void aMissingRoutesFolderStopsStartupWithAMessageNamingIt() {
         Map<String, String> s = settings(dir.resolve("missing"));
         assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(dir.resolve("missing").toString());

@@ -22,19 +22,21 @@ public final class CanalDecoder {
             Set.of("CREATE", "ERASE", "TRUNCATE", "RENAME", "CINDEX", "DINDEX", "ALTER", "QUERY");
 
     private final ClaimCheckStore claimChecks;
+    private final ValueCompression compression;
 
-    /** A decoder that takes claim-check records as they arrive, with their handle key only. */
+    /** A decoder of uncompressed values that takes claim-check records as they arrive, with their handle key only. */
     public CanalDecoder() {
-        this(ClaimCheckStore.NONE);
+        this(ClaimCheckStore.NONE, ValueCompression.NONE);
     }
 
-    public CanalDecoder(ClaimCheckStore claimChecks) {
+    public CanalDecoder(ClaimCheckStore claimChecks, ValueCompression compression) {
         this.claimChecks = claimChecks;
+        this.compression = compression;
     }
 
     public DecodedRecord decode(byte[] value, Source source) {
         Objects.requireNonNull(source, "source");
-        CanalObject record = CanalObject.of(parse(value), "");
+        CanalObject record = CanalObject.of(parse(compression.decompress(value)), "");
         // classification order of TiCDC's own decoder: isDdl first, then the watermark type, then DML
         boolean ddl = record.bool("isDdl");
         String type = record.text("type");
@@ -62,7 +64,7 @@ public final class CanalDecoder {
         String location = tidb.claimCheckLocation();
         byte[] value = claimChecks.read(location);
         try {
-            CanalObject full = CanalObject.of(parse(value), "");
+            CanalObject full = CanalObject.of(parse(compression.decompress(value)), "");
             TidbExtension stored = TidbExtension.read(full);
             String[][] announcedAndStored = {
                     {"database", announced.text("database"), full.text("database")},

@@ -62,8 +62,8 @@ public final class ClaimCheckStore {
      * wrapper {@code {"key":null,"value":"…"}}), or the object itself ({@code claim-check-raw-value=true}).
      *
      * @throws CanalFormatException           for a location without an object name, or an object that is not there
-     *                                        (TiCDC writes it before the record and never deletes it), too large, or
-     *                                        not a stored value
+     *                                        (TiCDC writes it before the record and never deletes it), not a file, too
+     *                                        large, or a wrapper whose value is not base64
      * @throws ClaimCheckUnavailableException when the directory is gone or the object cannot be read now
      */
     byte[] read(String location) {
@@ -101,7 +101,7 @@ public final class ClaimCheckStore {
         try {
             root = CanalJson.MAPPER.readTree(object);
         } catch (IOException e) {
-            throw new CanalFormatException("claim-check object " + file + " is not JSON: " + e.getMessage(), e);
+            return object; // claim-check-raw-value with a compressed value, or damage the decoder will name
         }
         JsonNode value = root == null ? null : root.get("value");
         if (value == null || root.has("type") || root.has("isDdl")) {

@@ -10,16 +10,14 @@ import com.fasterxml.jackson.databind.JsonNode;
  * The parts of TiCDC's ChangeFeedInfo (GET /api/v2/changefeeds/{id}) the control plane acts on. TiCDC omits
  * {@code state} while the changefeed is uninitialized and {@code error} in the states normal and stopped. Null
  * stands for what TiCDC did not report.
- *
- * @param largeMessageCompression {@code large_message_handle_compression}: anything but none compresses every record
  */
 public record ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
-        String errorCode, String errorMessage, LargeMessageHandle largeMessage, String largeMessageCompression) {
+        String errorCode, String errorMessage, LargeMessageHandle largeMessage) {
 
     /** A changefeed whose large-message handling was not reported. */
     public ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
             String errorCode, String errorMessage) {
-        this(state, sinkUri, filterRules, checkpointTs, errorCode, errorMessage, null, null);
+        this(state, sinkUri, filterRules, checkpointTs, errorCode, errorMessage, null);
     }
 
     /** TSO = physical milliseconds shifted left by 18 bits, plus a logical counter. */
@@ -49,12 +47,11 @@ public record ChangefeedInfo(String state, String sinkUri, List<String> filterRu
                 withoutCode(error.path("message").asText("")),
                 largeMessage.isObject() ? new LargeMessageHandle(
                         orNone(largeMessage.path("large_message_handle_option").asText("")),
-                        blankAsNull(largeMessage.path("claim_check_storage_uri").asText(""))) : null,
-                largeMessage.isObject() ? orNone(largeMessage.path("large_message_handle_compression").asText(""))
-                        : null));
+                        blankAsNull(largeMessage.path("claim_check_storage_uri").asText("")),
+                        orNone(largeMessage.path("large_message_handle_compression").asText(""))) : null));
     }
 
-    /** TiCDC leaves an option empty for its default. */
+    /** TiCDC leaves an option empty for its default, none. */
     private static String orNone(String option) {
         return option.isBlank() ? "none" : option;
     }

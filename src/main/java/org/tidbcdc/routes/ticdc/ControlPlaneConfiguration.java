@@ -7,6 +7,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.tidbcdc.routes.PipelineSettings;
+import org.tidbcdc.routes.canal.ValueCompression;
 
 /**
  * Builds the control plane's beans from the cdc.* settings, for the routes in routes/cluster-health.camel.yaml and
@@ -25,13 +26,14 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         String sinkUri = setting(context, "cdc.changefeed.sink-uri");
         String largeMessageOption = setting(context, "cdc.changefeed.large-message");
         String claimCheckStorage = setting(context, "cdc.changefeed.claim-check-storage-uri");
+        ValueCompression compression = ValueCompression.of(setting(context, "cdc.changefeed.large-message-compression"));
         // with the control plane off its routes never start; the beans exist only because the routes name them
         ChangefeedSpec spec = enabled
                 ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
                         setting(context, "cdc.changefeed.filter-rules"),
-                        LargeMessageHandle.of(largeMessageOption, claimCheckStorage))
+                        LargeMessageHandle.of(largeMessageOption, claimCheckStorage, compression))
                 : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(),
-                        new LargeMessageHandle(largeMessageOption, claimCheckStorage));
+                        new LargeMessageHandle(largeMessageOption, claimCheckStorage, compression.setting()));
         ResumePolicy resumePolicy = new ResumePolicy(
                 count(context, "cdc.changefeed.max-resumes", "CHANGEFEED_MAX_RESUMES"),
                 PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", setting(context, "cdc.changefeed.resume-backoff")),

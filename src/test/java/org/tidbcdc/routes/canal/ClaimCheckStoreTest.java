@@ -30,7 +30,7 @@ class ClaimCheckStoreTest {
 
     @BeforeEach
     void decoderReadingTheDirectory() {
-        decoder = new CanalDecoder(ClaimCheckStore.of(dir.toString(), 1 << 20));
+        decoder = new CanalDecoder(ClaimCheckStore.of(dir.toString(), 1 << 20), ValueCompression.NONE);
     }
 
     /** Fixture 10 (the handle key only) pointing at {@code name} under another storage's URI. */
@@ -71,8 +71,8 @@ class ClaimCheckStoreTest {
     @Test
     void withoutADirectoryTheRecordKeepsItsHandleKeyOnly() {
         assertFalse(ClaimCheckStore.of(" ", 1).fetches());
-        ChangeEvent event = new CanalDecoder(ClaimCheckStore.NONE).decode(claimCheckRecord(NAME), Fixtures.SOURCE)
-                .events().get(0);
+        ChangeEvent event = new CanalDecoder(ClaimCheckStore.NONE, ValueCompression.NONE)
+                .decode(claimCheckRecord(NAME), Fixtures.SOURCE).events().get(0);
         assertEquals(1, event.after().size());
         assertEquals("s3://claim-check-bucket/prefix/" + NAME, event.claimCheckLocation());
     }
@@ -114,7 +114,7 @@ class ClaimCheckStoreTest {
     @Test
     void anObjectOverTheLimitIsPermanentAndNamesTheSetting() throws IOException {
         store(NAME, Fixtures.bytes("02"));
-        CanalDecoder small = new CanalDecoder(ClaimCheckStore.of(dir.toString(), 100));
+        CanalDecoder small = new CanalDecoder(ClaimCheckStore.of(dir.toString(), 100), ValueCompression.NONE);
         CanalFormatException e = assertThrows(CanalFormatException.class,
                 () -> small.decode(claimCheckRecord(NAME), Fixtures.SOURCE));
         assertTrue(e.getMessage().endsWith("more than CLAIM_CHECK_MAX_BYTES (100)"), e.getMessage());
@@ -137,7 +137,7 @@ class ClaimCheckStoreTest {
                 Fixtures.SOURCE)).getMessage().contains("is not base64"));
         Files.writeString(dir.resolve(NAME), "PK\u0003\u0004 zipped");
         assertTrue(assertThrows(CanalFormatException.class, () -> decoder.decode(claimCheckRecord(NAME),
-                Fixtures.SOURCE)).getMessage().contains("is not JSON"));
+                Fixtures.SOURCE)).getMessage().contains("record value is not valid JSON"));
         store(NAME, "{\"id\":0".getBytes(StandardCharsets.UTF_8));
         assertTrue(assertThrows(CanalFormatException.class, () -> decoder.decode(claimCheckRecord(NAME),
                 Fixtures.SOURCE)).getMessage().startsWith("claim-check object of `"));

@@ -1,6 +1,8 @@
 package org.tidbcdc.routes.testsupport;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +12,7 @@ import java.util.Random;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import net.jpountz.lz4.LZ4FrameOutputStream;
 
 /**
  * Canal-JSON records as TiCDC writes them with {@code enable-tidb-extension=true}, for load and fault tests: rows of
@@ -24,6 +27,17 @@ public final class CanalRecords {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private CanalRecords() {
+    }
+
+    /** The value as TiCDC writes it with {@code large-message-handle-compression=lz4}: one LZ4 frame. */
+    public static byte[] lz4(byte[] value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (LZ4FrameOutputStream lz4 = new LZ4FrameOutputStream(out)) {
+            lz4.write(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     public static byte[] insert(String db, String table, long id, long commitTs, String value) {

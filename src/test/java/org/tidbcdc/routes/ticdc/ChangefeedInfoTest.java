@@ -30,13 +30,11 @@ class ChangefeedInfoTest {
                 {"id":"cf","config":{"sink":{"protocol":"canal-json","kafka_config":{"large_message_handle":
                  {"large_message_handle_option":"claim-check","large_message_handle_compression":"lz4",
                   "claim_check_storage_uri":"s3://claims/cf","claim_check_raw_value":false}}}}}""");
-        assertEquals(new LargeMessageHandle("claim-check", "s3://claims/cf"), info.largeMessage());
-        assertEquals("lz4", info.largeMessageCompression());
+        assertEquals(new LargeMessageHandle("claim-check", "s3://claims/cf", "lz4"), info.largeMessage());
         ChangefeedInfo defaults = parse("""
                 {"id":"cf","config":{"sink":{"kafka_config":{"large_message_handle":
                  {"large_message_handle_option":"","claim_check_storage_uri":""}}}}}""");
-        assertEquals(new LargeMessageHandle("none", null), defaults.largeMessage());
-        assertEquals("none", defaults.largeMessageCompression());
+        assertEquals(new LargeMessageHandle("none", null, "none"), defaults.largeMessage());
     }
 
     @Test
@@ -46,7 +44,6 @@ class ChangefeedInfoTest {
         assertEquals(null, info.sinkUri());
         assertEquals(null, info.filterRules());
         assertEquals(null, info.largeMessage());
-        assertEquals(null, info.largeMessageCompression());
         assertEquals("no error reported", info.error());
     }
 

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.tidbcdc.routes.canal.ValueCompression;
 
 class ChangefeedSpecTest {
 
     private static final String SINK = "kafka://kafka:29092/ti-db-updates?protocol=canal-json";
-    private static final LargeMessageHandle NONE = LargeMessageHandle.of("none", "");
+    private static final LargeMessageHandle NONE = LargeMessageHandle.of("none", "", ValueCompression.NONE);
 
     @Test
     void createRequestHasExactlyTheAgreedShape() throws Exception {
@@ -25,20 +26,31 @@ class ChangefeedSpecTest {
     @Test
     void aClaimCheckChangefeedIsCreatedWithItsStorage() {
         ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
-                LargeMessageHandle.of("claim-check", " s3://bucket/claim-check "));
+                LargeMessageHandle.of("claim-check", " s3://bucket/claim-check ", ValueCompression.NONE));
         assertTrue(spec.createRequest().contains("\"large_message_handle\":{\"large_message_handle_option\":"
                 + "\"claim-check\",\"claim_check_storage_uri\":\"s3://bucket/claim-check\"}"), spec.createRequest());
+    }
+
+    @Test
+    void aCompressionIsSentOnlyWhenItIsNotNone() {
+        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
+                LargeMessageHandle.of("handle-key-only", "", ValueCompression.of(" LZ4 ")));
+        assertTrue(spec.createRequest().contains("{\"large_message_handle_option\":\"handle-key-only\","
+                + "\"large_message_handle_compression\":\"lz4\"}"), spec.createRequest());
+        assertEquals("CHANGEFEED_LARGE_MESSAGE_COMPRESSION 'zstd' is none of none, lz4, snappy",
+                assertThrows(IllegalArgumentException.class, () -> ValueCompression.of("zstd")).getMessage());
     }
 
     @Test
     void claimCheckWithoutStorageOrStorageWithoutClaimCheckStopsStartUpNamingTheSetting() {
         for (String storage : new String[] {"", "  ", "bucket/claim-check", "s3://"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> LargeMessageHandle.of("claim-check", storage));
+                    () -> LargeMessageHandle.of("claim-check", storage, ValueCompression.NONE));
             assertTrue(e.getMessage().startsWith("CHANGEFEED_CLAIM_CHECK_STORAGE_URI must be"), e.getMessage());
         }
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> LargeMessageHandle.of("handle-key-only", "file:///data/claim-check"));
+                () -> LargeMessageHandle.of("handle-key-only", "file:///data/claim-check",
+                        ValueCompression.NONE));
         assertEquals("CHANGEFEED_CLAIM_CHECK_STORAGE_URI is set, but CHANGEFEED_LARGE_MESSAGE is 'handle-key-only',"
                 + " not claim-check", e.getMessage());
     }
@@ -58,7 +70,7 @@ class ChangefeedSpecTest {
                 "ti-db-updates", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_ID 'tidb_to_kafka'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("a".repeat(129), SINK,
                 "ti-db-updates", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_ID"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> LargeMessageHandle.of("big", ""))
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> LargeMessageHandle.of("big", "", ValueCompression.NONE))
                 .getMessage().startsWith("CHANGEFEED_LARGE_MESSAGE 'big'"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ChangefeedSpec.of("cf", SINK,
                 "other", "app_db.*", NONE)).getMessage().startsWith("CHANGEFEED_SINK_URI"));
@@ -74,15 +86,17 @@ class ChangefeedSpecTest {
         assertEquals(List.of("sink URI enable-tidb-extension is missing, expected enable-tidb-extension=true",
                 "filter rules are [*.*], expected [app_db.*, !cdc_audit.*]"), spec.driftOf(other));
         ChangefeedSpec claimCheck = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
-                LargeMessageHandle.of("claim-check", "s3://claims/cf?access-key=AK&secret-access-key=SK"));
+                LargeMessageHandle.of("claim-check", "s3://claims/cf?access-key=AK&secret-access-key=SK",
+                        ValueCompression.NONE));
         ChangefeedInfo masked = new ChangefeedInfo("normal", null, null, 0, "", "",
-                new LargeMessageHandle("claim-check", "s3://claims/cf?access-key=xxxxx&secret-access-key=xxxxx"), "none");
+                new LargeMessageHandle("claim-check", "s3://claims/cf?access-key=xxxxx&secret-access-key=xxxxx", "none"));
         assertEquals(List.of(), claimCheck.driftOf(masked), "credentials TiCDC masks are no drift");
         ChangefeedInfo elsewhere = new ChangefeedInfo("normal", null, null, 0, "", "",
-                new LargeMessageHandle("claim-check", "s3://other/cf?access-key=xxxxx"), "snappy");
+                new LargeMessageHandle("claim-check", "s3://other/cf?access-key=xxxxx", "snappy"));
         assertEquals(List.of("claim-check storage is s3://other/cf, expected s3://claims/cf",
-                "large message compression is snappy, expected none: TiCDC then compresses every record, which this"
-                        + " consumer cannot read"), claimCheck.driftOf(elsewhere));
+                "large message compression is snappy, expected none: TiCDC compresses every record with it, and the"
+                        + " consumer reads them as CHANGEFEED_LARGE_MESSAGE_COMPRESSION says"),
+                claimCheck.driftOf(elsewhere));
         // what TiCDC did not report cannot be compared
         assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "")));
     }

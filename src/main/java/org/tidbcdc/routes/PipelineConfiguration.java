@@ -19,6 +19,7 @@ import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.ClaimCheckStore;
 import org.tidbcdc.routes.canal.ValueCompression;
+import org.tidbcdc.routes.consume.DeadLetterHistory;
 import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
@@ -62,7 +63,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("watermarks", watermarks);
         registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
         registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
-        registry.bind("deadLetters", new DeadLetters());
+        // a batch dead-letters at most all its records; the window also covers the batch before it
+        registry.bind("deadLetters", new DeadLetters(DeadLetterHistory.fromTopic(kafkaAdminProperties(context),
+                property(context, "cdc.dlq-topic"), 2 * settings.maxPollRecords(), Duration.ofSeconds(10))));
         registry.bind("deadLetterTopic", new DeadLetterTopic(kafkaAdminProperties(context),
                 property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
         registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));

@@ -18,15 +18,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryState;
 import org.tidbcdc.routes.testsupport.CanalRecords;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
+import org.tidbcdc.routes.testsupport.LogCapture;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
 import org.tidbcdc.routes.testsupport.PipelineParts;
 import org.tidbcdc.routes.testsupport.RoutesApp;
@@ -275,6 +278,44 @@ class CdcConsumeIT {
             assertThat(header(letter, "cdc.error.message")).startsWith("record value is not LZ4-compressed, as"
                     + " CHANGEFEED_LARGE_MESSAGE_COMPRESSION=lz4 says");
         }
+    }
+
+    @Test
+    void aBadRecordWhoseBatchIsRewoundIsDeadLetteredOnce() {
+        // in the topic before the consumer starts, so the first poll takes the bad record and the rows after it
+        long bad = kafka.send(topic, 1, "{not json");
+        sendRows(0, 30);
+        db.stop();
+        try (LogCapture log = LogCapture.of(DeadLetters.class.getName()); RoutesApp app = app(Map.of())) {
+            try {
+                // dead-lettered, then the audit insert fails, the batch is rewound and comes back with the bad record
+                await().atMost(WAIT).until(() -> log.count("Not dead-lettered again: " + topic + "-1@" + bad) > 0);
+            } finally {
+                db.startAgain();
+            }
+            await().atMost(WAIT).until(() -> auditRows() == 30);
+        }
+        assertThat(kafka.endOffsets(dlq)).containsExactly(Map.entry(0, 1L));
+    }
+
+    @Test
+    void aDeadLetterAnEarlierProcessSentBeforeItsCommitIsNotSentAgain() throws Exception {
+        long bad = kafka.send(topic, 2, "{not json");
+        ConsumerRecord<byte[], byte[]> original = kafka.read(topic, 1, WAIT).get(0);
+        // what the earlier process sent, acknowledged, before it was killed ahead of its commit
+        kafka.createTopic(dlq, 1);
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(dlq, 0, original.timestamp(), null,
+                original.value());
+        letter.headers().add(DeadLetters.SOURCE_TOPIC, topic.getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.SOURCE_PARTITION, "2".getBytes(StandardCharsets.UTF_8))
+                .add(DeadLetters.SOURCE_OFFSET, String.valueOf(bad).getBytes(StandardCharsets.UTF_8));
+        kafka.sendAll(List.of(letter));
+        try (RoutesApp app = app(Map.of())) {
+            kafka.send(topic, 2, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 2) == bad + 2);
+        }
+        assertThat(auditRows()).isEqualTo(1);
+        assertThat(kafka.endOffsets(dlq)).containsExactly(Map.entry(0, 1L));
     }
 
     /** Fixture 10, TiCDC's claim-check record of fixture 02's row, pointing at object {@code name} in S3. */

@@ -44,7 +44,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -1105,7 +1104,7 @@ class ReliabilityIT {
             o.fileConflicts = files.conflicts();
             o.fileTorn = files.torn();
             o.lostFile = sentCommitTs.stream().filter(t -> !files.commitTs().contains(String.valueOf(t))).count();
-            o.dlq = endOffsets(run.dlq).values().stream().mapToLong(Long::longValue).sum();
+            o.dlq = kafka.endOffsets(run.dlq).values().stream().mapToLong(Long::longValue).sum();
             return o;
         }
 
@@ -1160,23 +1159,6 @@ class ReliabilityIT {
         return db.queryLong("select count(*) from cdc_audit.change_event");
     }
 
-    static Map<Integer, Long> endOffsets(String topic) {
-        if (!kafka.topicExists(topic)) {
-            return Map.of();
-        }
-        try (Admin admin = kafka.admin()) {
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions()
-                    .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-            Map<Integer, Long> out = new TreeMap<>();
-            admin.listOffsets(request).all().get(30, TimeUnit.SECONDS)
-                    .forEach((tp, info) -> out.put(tp.partition(), info.offset()));
-            return out;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /** The sum of the group's committed offsets on the topic. */
     static long committedTotal(Run run) {
         return kafka.committedOffsets(run.group).entrySet().stream().filter(e -> e.getKey().topic().equals(run.topic))
@@ -1185,7 +1167,7 @@ class ReliabilityIT {
 
     /** Waits until the group has committed every record of the topic: the pipeline is idle and caught up. */
     static void waitForCommittedToEnd(Run run, RoutesProcess p) {
-        Map<Integer, Long> end = endOffsets(run.topic);
+        Map<Integer, Long> end = kafka.endOffsets(run.topic);
         waitFor("committed offsets reach " + end, () -> {
             Map<TopicPartition, OffsetAndMetadata> c = kafka.committedOffsets(run.group);
             return end.entrySet().stream().allMatch(e -> {

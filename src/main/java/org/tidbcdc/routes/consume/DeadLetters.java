@@ -25,10 +25,39 @@ public final class DeadLetters {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     private static final int MAX_MESSAGE_CHARS = 2000;
+    /** The rejected record's exchange, kept while the message body becomes its dead letter. */
+    private static final String RECORD = "cdc.dead-letter.record";
+
+    private final DeadLetterHistory history;
+
+    public DeadLetters(DeadLetterHistory history) {
+        this.history = history;
+    }
+
+    /**
+     * Takes the failed child exchange whose body is a rejected record; false when the dead-letter topic holds the
+     * record already, which then is not sent again. It counts as its batch's dead letter either way: the batch that
+     * sent it before was never committed.
+     */
+    public boolean isNew(Exchange failed) {
+        Exchange record = failed.getMessage().getBody(Exchange.class);
+        KafkaBatch batch = failed.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
+        if (batch != null) {
+            batch.countDeadLetter();
+        }
+        if (history.holds(record)) {
+            Source source = RecordDecoder.sourceOf(record.getMessage());
+            LOG.warn("Not dead-lettered again: {}-{}@{} is in the dead-letter topic already (its batch came back after"
+                    + " a failure or a restart)", source.topic(), source.partition(), source.offset());
+            return false;
+        }
+        return true;
+    }
 
     /** Rewrites the failed child exchange into the message sent to the dead-letter topic. */
     public void prepare(Exchange failed) {
         Exchange record = failed.getMessage().getBody(Exchange.class);
+        failed.setProperty(RECORD, record);
         Message original = record.getMessage();
         Throwable error = failed.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         Source source = RecordDecoder.sourceOf(original);
@@ -57,12 +86,13 @@ public final class DeadLetters {
         out.setHeader(SOURCE_PARTITION, bytes(String.valueOf(source.partition())));
         out.setHeader(SOURCE_OFFSET, bytes(String.valueOf(source.offset())));
         out.setBody(original.getBody(byte[].class));
-        KafkaBatch batch = failed.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
-        if (batch != null) {
-            batch.countDeadLetter();
-        }
         LOG.warn("Dead-lettered {}-{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), errorClass,
                 errorMessage);
+    }
+
+    /** The broker acknowledged the dead letter prepared on this exchange. */
+    public void sent(Exchange exchange) {
+        history.sent(exchange.getProperty(RECORD, Exchange.class));
     }
 
     private static byte[] bytes(String s) {

@@ -28,7 +28,12 @@ final class DeliveredRecords {
 
     /** A record of a batch that every sink now holds; offsets of a partition come in increasing order. */
     void delivered(TopicPartition tp, long offset, Exchange record) {
-        partitions.computeIfAbsent(tp, p -> new Ring()).add(offset, timestamp(record), valueBytes(record));
+        delivered(tp, offset, timestamp(record), valueBytes(record));
+    }
+
+    /** The same, for a record known by its fingerprint; one that is not past the last of its partition is ignored. */
+    void delivered(TopicPartition tp, long offset, long timestamp, int valueBytes) {
+        partitions.computeIfAbsent(tp, p -> new Ring()).add(offset, timestamp, valueBytes);
     }
 
     /** Whether every sink already holds this record. */
@@ -38,12 +43,12 @@ final class DeliveredRecords {
         return ring != null && ring.reaches(offset) && ring.holds(offset, timestamp(record), valueBytes(record));
     }
 
-    private static long timestamp(Exchange record) {
+    static long timestamp(Exchange record) {
         Long timestamp = record.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
         return timestamp == null ? -1 : timestamp;
     }
 
-    private static int valueBytes(Exchange record) {
+    static int valueBytes(Exchange record) {
         return record.getMessage().getBody() instanceof byte[] value ? value.length : -1;
     }
 

@@ -2,6 +2,7 @@ package org.tidbcdc.routes.ticdc;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.tidbcdc.routes.testsupport.LogCapture;
 
 /** A scenario against a fresh {@link FakeTiCluster}, with the control plane's log lines captured. */
 abstract class ControlPlaneScenario {

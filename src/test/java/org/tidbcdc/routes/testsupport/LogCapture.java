@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.ticdc;
+package org.tidbcdc.routes.testsupport;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,7 +10,7 @@ import org.apache.logging.log4j.core.appender.AbstractAppender;
 import org.apache.logging.log4j.core.config.Property;
 
 /** The lines one logger writes while a test runs. */
-final class LogCapture extends AbstractAppender implements AutoCloseable {
+public final class LogCapture extends AbstractAppender implements AutoCloseable {
 
     private final Logger logger;
     private final List<String> lines = new CopyOnWriteArrayList<>();
@@ -20,7 +20,7 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         this.logger = logger;
     }
 
-    static LogCapture of(String loggerName) {
+    public static LogCapture of(String loggerName) {
         LogCapture capture = new LogCapture((Logger) LogManager.getLogger(loggerName));
         capture.start();
         capture.logger.addAppender(capture);
@@ -34,11 +34,11 @@ final class LogCapture extends AbstractAppender implements AutoCloseable {
         lines.add(event.getLevel() + " " + event.getMessage().getFormattedMessage());
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         return List.copyOf(lines);
     }
 
-    long count(String part) {
+    public long count(String part) {
         return lines.stream().filter(line -> line.contains(part)).count();
     }
 

@@ -13,7 +13,8 @@ import org.tidbcdc.routes.canal.Source;
 
 /**
  * Turns a record that can never be decoded into its dead-letter message: the original key, value, timestamp and
- * headers, plus where it came from and why it failed, so it can be inspected and replayed.
+ * headers, plus where it came from and why it failed, so it can be inspected and replayed. A record the dead-letter
+ * topic holds already ({@link DeadLetterHistory}) is not sent again.
  */
 public final class DeadLetters {
 

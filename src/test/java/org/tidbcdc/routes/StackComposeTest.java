@@ -236,6 +236,19 @@ class StackComposeTest {
     }
 
     @Test
+    void ticdcWritesClaimCheckObjectsWhereTheRoutesReadThem() {
+        Map<String, Object> env = map(services.get("routes").get("environment"));
+        assertEquals("claim-check", env.get("CHANGEFEED_LARGE_MESSAGE"));
+        String storage = env.get("CHANGEFEED_CLAIM_CHECK_STORAGE_URI").toString();
+        assertTrue(storage.startsWith("file://"), storage);
+        String volume = sourceOf("ticdc", storage.substring("file://".length()));
+        assertTrue(map(compose.get("volumes")).containsKey(volume), "a named volume, not " + volume);
+        assertEquals(volume, sourceOf("routes", env.get("CLAIM_CHECK_DIR").toString()));
+        assertTrue(strings(services.get("routes").get("volumes")).contains(volume + ":" + env.get("CLAIM_CHECK_DIR")
+                + ":ro"), "the routes only read the claim-check objects");
+    }
+
+    @Test
     void allServicesShareOneNetwork() {
         Map<String, Object> networks = map(compose.get("networks"));
         assertEquals(1, networks.size(), "one network");

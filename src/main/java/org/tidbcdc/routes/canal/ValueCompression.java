@@ -49,10 +49,9 @@ public enum ValueCompression {
                         + " bytes");
             }
             return out;
+        } catch (CanalFormatException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
-            if (e instanceof CanalFormatException format) {
-                throw format;
-            }
             throw new CanalFormatException("record value is not " + name() + "-compressed, as"
                     + " CHANGEFEED_LARGE_MESSAGE_COMPRESSION=" + setting() + " says: " + e.getMessage(), e);
         }

@@ -36,16 +36,22 @@ public final class DeadLetters {
     }
 
     /**
-     * Takes the failed child exchange whose body is a rejected record; false when the dead-letter topic holds the
-     * record already, which then is not sent again. It counts as its batch's dead letter either way: the batch that
-     * sent it before was never committed.
+     * Counts the rejected record as its batch's dead letter, whether or not it is sent now: a batch that sent it before
+     * was never committed, so never counted.
      */
-    public boolean isNew(Exchange failed) {
-        Exchange record = failed.getMessage().getBody(Exchange.class);
+    public void count(Exchange failed) {
         KafkaBatch batch = failed.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
         if (batch != null) {
             batch.countDeadLetter();
         }
+    }
+
+    /**
+     * Takes the failed child exchange whose body is a rejected record; false when the dead-letter topic holds the
+     * record already, which then is not sent again.
+     */
+    public boolean isNew(Exchange failed) {
+        Exchange record = failed.getMessage().getBody(Exchange.class);
         if (history.holds(record)) {
             Source source = RecordDecoder.sourceOf(record.getMessage());
             LOG.warn("Not dead-lettered again: {}-{}@{} is in the dead-letter topic already (its batch came back after"

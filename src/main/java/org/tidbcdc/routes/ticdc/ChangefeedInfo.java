@@ -14,12 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 public record ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
         String errorCode, String errorMessage, LargeMessageHandle largeMessage) {
 
-    /** A changefeed whose large-message handling was not reported. */
-    public ChangefeedInfo(String state, String sinkUri, List<String> filterRules, long checkpointTs,
-            String errorCode, String errorMessage) {
-        this(state, sinkUri, filterRules, checkpointTs, errorCode, errorMessage, null);
-    }
-
     /** TSO = physical milliseconds shifted left by 18 bits, plus a logical counter. */
     private static final int LOGICAL_BITS = 18;
 

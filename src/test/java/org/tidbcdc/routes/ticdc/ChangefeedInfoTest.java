@@ -20,7 +20,8 @@ class ChangefeedInfoTest {
                  "creator_version":"v8.5.0","resolved_ts":455000619000000000,"checkpoint_ts":455000618000000000,
                  "checkpoint_time":"2025-01-01 08:00:05.123"}""");
         assertEquals(new ChangefeedInfo("warning", "kafka://k:9092/t", List.of("app.*", "!app.tmp_*"),
-                455000618000000000L, "CDC:ErrKafkaNewProducer", "new kafka producer: dial tcp: i/o timeout"), info);
+                455000618000000000L, "CDC:ErrKafkaNewProducer", "new kafka producer: dial tcp: i/o timeout", null),
+                info);
         assertEquals("CDC:ErrKafkaNewProducer new kafka producer: dial tcp: i/o timeout", info.error());
     }
 

@@ -80,9 +80,9 @@ class ChangefeedSpecTest {
     void driftNamesWhatDiffers() {
         ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*", NONE);
         ChangefeedInfo same = new ChangefeedInfo("normal", SINK + "&enable-tidb-extension=true",
-                List.of("app_db.*", "!cdc_audit.*"), 0, "", "");
+                List.of("app_db.*", "!cdc_audit.*"), 0, "", "", null);
         assertEquals(List.of(), spec.driftOf(same));
-        ChangefeedInfo other = new ChangefeedInfo("normal", SINK, List.of("*.*"), 0, "", "");
+        ChangefeedInfo other = new ChangefeedInfo("normal", SINK, List.of("*.*"), 0, "", "", null);
         assertEquals(List.of("sink URI enable-tidb-extension is missing, expected enable-tidb-extension=true",
                 "filter rules are [*.*], expected [app_db.*, !cdc_audit.*]"), spec.driftOf(other));
         ChangefeedSpec claimCheck = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*",
@@ -98,6 +98,6 @@ class ChangefeedSpecTest {
                         + " consumer reads them as CHANGEFEED_LARGE_MESSAGE_COMPRESSION says"),
                 claimCheck.driftOf(elsewhere));
         // what TiCDC did not report cannot be compared
-        assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "")));
+        assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "", null)));
     }
 }

@@ -43,12 +43,12 @@ final class DeliveredRecords {
         return ring != null && ring.reaches(offset) && ring.holds(offset, timestamp(record), valueBytes(record));
     }
 
-    static long timestamp(Exchange record) {
+    private static long timestamp(Exchange record) {
         Long timestamp = record.getMessage().getHeader(KafkaConstants.TIMESTAMP, Long.class);
         return timestamp == null ? -1 : timestamp;
     }
 
-    static int valueBytes(Exchange record) {
+    private static int valueBytes(Exchange record) {
         return record.getMessage().getBody() instanceof byte[] value ? value.length : -1;
     }
 

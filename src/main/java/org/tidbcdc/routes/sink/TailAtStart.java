@@ -49,6 +49,11 @@ final class TailAtStart {
     static final String KEPT = ".file-sink-tail";
     /** The files a crashed batch appended to were all written within one call, seconds at most before the newest. */
     static final Duration RECENT = Duration.ofMinutes(10);
+    /**
+     * Each line's start is searched backwards from its end, and the search reads this much at a time: a chunk much
+     * larger than a line would be read again for every line it holds. A longer line takes more reads.
+     */
+    private static final int LINE_SEARCH_BYTES = 8 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(TailAtStart.class);
 
     private final Map<String, Line> changes = new HashMap<>();
@@ -75,7 +80,7 @@ final class TailAtStart {
     static TailAtStart recover(Path root, List<Path> files, int window) throws IOException {
         TailAtStart tail = new TailAtStart(window);
         Map<Partition, Long> newest = new HashMap<>();
-        ByteBuffer chunk = ByteBuffer.allocate(TornTail.CHUNK);
+        ByteBuffer chunk = ByteBuffer.allocate(LINE_SEARCH_BYTES);
         tail.readKept(root, newest);
         for (Path file : recent(files)) {
             tail.readBackwards(file, newest, chunk);

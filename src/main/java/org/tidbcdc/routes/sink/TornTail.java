@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 /** Finds where the last complete line of a JSON Lines file ends. */
 final class TornTail {
 
-    static final int CHUNK = 64 * 1024;
+    private static final int CHUNK = 64 * 1024;
 
     private TornTail() {
     }

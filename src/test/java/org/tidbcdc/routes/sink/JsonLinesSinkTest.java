@@ -165,6 +165,21 @@ class JsonLinesSinkTest {
     }
 
     @Test
+    void linesLongerThanTheBackwardSearchReadsAreFoundWhole() throws Exception {
+        List<ChangeEvent> lines = new ArrayList<>();
+        for (int o = 0; o < 7; o++) {
+            lines.add(event("d", "long", o, 0, String.valueOf(o).repeat(20_000)));
+        }
+        JsonLinesSink crashed = new JsonLinesSink(dir);
+        crashed.write(lines.subList(0, 6));
+        // offsets 3 to 5 were never committed
+
+        restartAndWrite(lines.subList(3, 7));
+
+        assertThat(keysIn("long")).containsExactly("k0", "k1", "k2", "k3", "k4", "k5", "k6");
+    }
+
+    @Test
     void aChangeWhoseLineWasTornIsAppendedAgainAndTheWholeLinesBeforeItAreNot() throws Exception {
         try (JsonLinesSink before = new JsonLinesSink(dir)) {
             before.write(changes("a", 0, 0, 10));

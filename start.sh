@@ -224,6 +224,7 @@ components() {
   echo "tidb|TiDB serving SQL on localhost:${HOST_PORT_TIDB:-4000}"
   echo "ticdc|TiCDC capture up, owner elected"
   echo "kafka|Kafka broker on kafka:29092 and localhost:9092"
+  echo "claim-check-pruner|claim-check objects older than Kafka's records pruned hourly"
   echo "db-init|db_script/*.sql applied"
   echo "routes|routes ready: changefeed $CHANGEFEED_ID is normal"
   if [ "$MONITORING" = 1 ]; then
@@ -322,7 +323,7 @@ while [ -n "$pending" ]; do
     state=$(component_state "$svc")
     case "$state" in
       ready)
-        printf '    ready  %-11s %4ss  %s\n' "$svc" "$((SECONDS - start))" "$what"
+        printf '    ready  %-18s %4ss  %s\n' "$svc" "$((SECONDS - start))" "$what"
         ;;
       failed*)
         [ -n "$first_failed" ] || first_failed="$svc|${state#failed }"

@@ -2,7 +2,8 @@
 # Checks of the compose stack that need no Docker engine:
 #   1. shellcheck on start.sh and every script of the stack
 #   2. Compose v2 validation of docker-compose.yml ("docker compose config -q"), with and without the profiles
-#   3. start.sh's behaviour against a fake docker (scripts/test-start.sh)
+#   3. start.sh's behaviour against a fake docker (scripts/test-start.sh), and the claim-check pruner's on the real
+#      file system (scripts/test-claim-check-prune.sh)
 #   4. promtool: the monitoring profile's Prometheus configuration with its alert rules, the rules' unit tests,
 #      and the PromQL of every Grafana dashboard query
 # Needs shellcheck, jq, Compose v2 and promtool (scripts/install-check-tools.sh installs them). Exits non-zero on any
@@ -79,6 +80,7 @@ compose_config() {
 run "compose config (default services)" compose_config ""
 run "compose config (profiles monitoring, demo)" compose_config monitoring,demo
 run "start.sh against a fake docker" bash scripts/test-start.sh
+run "claim-check-prune.sh on the file system" bash scripts/test-claim-check-prune.sh
 echo "    promtool: $("$PROMTOOL" --version 2>&1 | head -n 1)"
 run "promtool check config (Prometheus with its alert rules)" "$PROMTOOL" check config monitoring/prometheus/prometheus.yml
 run "promtool test rules (the alerts' unit tests)" "$PROMTOOL" test rules monitoring/prometheus/cdc-alerts.test.yml

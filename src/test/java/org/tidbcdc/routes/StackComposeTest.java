@@ -57,8 +57,8 @@ class StackComposeTest {
 
     @Test
     void theWholePipelineIsThere() {
-        for (String s : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes", "prometheus", "grafana",
-                "demo-load")) {
+        for (String s : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes", "claim-check-pruner",
+                "prometheus", "grafana", "demo-load")) {
             assertTrue(services.containsKey(s), "service " + s);
         }
     }
@@ -249,6 +249,27 @@ class StackComposeTest {
     }
 
     @Test
+    void claimCheckObjectsArePrunedOnlyOnceKafkaHasDeletedTheRecordsThatNameThem() {
+        String volume = sourceOf("ticdc", routesEnv().get("CHANGEFEED_CLAIM_CHECK_STORAGE_URI")
+                .substring("file://".length()));
+        List<String> entrypoint = strings(services.get("claim-check-pruner").get("entrypoint"));
+        assertEquals(List.of("sh", "/stack/claim-check-prune.sh"), entrypoint.subList(0, 2));
+        assertEquals(Path.of("./docker/claim-check-prune.sh"), hostPathOf("claim-check-pruner", entrypoint.get(1)));
+        String dir = entrypoint.get(2);
+        assertTrue(strings(services.get("claim-check-pruner").get("volumes")).contains(volume + ":" + dir),
+                "the pruner deletes from the volume TiCDC writes to, so it mounts it read-write: " + volume);
+
+        // a record is deleted at most retention + one segment roll after it was written (whole closed segments go)
+        Map<String, String> kafka = env("kafka");
+        long recordsLiveHours = Long.parseLong(kafka.get("KAFKA_LOG_RETENTION_HOURS"))
+                + Long.parseLong(kafka.get("KAFKA_LOG_ROLL_HOURS"));
+        long objectsLiveHours = Long.parseLong(env("claim-check-pruner").get("CLAIM_CHECK_RETENTION_HOURS"));
+        assertTrue(objectsLiveHours > recordsLiveHours, "claim-check objects kept " + objectsLiveHours
+                + " h, records can live " + recordsLiveHours + " h");
+        assertHealthcheckMentions("claim-check-pruner", "/stack/claim-check-prune.sh", dir, "--healthy");
+    }
+
+    @Test
     void allServicesShareOneNetwork() {
         Map<String, Object> networks = map(compose.get("networks"));
         assertEquals(1, networks.size(), "one network");
@@ -299,7 +320,8 @@ class StackComposeTest {
         assertEquals(List.of("monitoring"), strings(services.get("prometheus").get("profiles")));
         assertEquals(List.of("monitoring"), strings(services.get("grafana").get("profiles")));
         assertEquals(List.of("demo"), strings(services.get("demo-load").get("profiles")));
-        for (String core : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes")) {
+        for (String core : List.of("pd", "tikv", "tidb", "ticdc", "kafka", "db-init", "routes",
+                "claim-check-pruner")) {
             assertFalse(services.get(core).containsKey("profiles"), core + " starts without a profile");
         }
         String prometheus = read("monitoring/prometheus/prometheus.yml");

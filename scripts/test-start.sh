@@ -108,7 +108,8 @@ t() {
 happy() {
   run_start "all components become ready" 0 FAKE_READY_pd=0 FAKE_READY_tikv=1 FAKE_READY_routes=3 -- &&
     expect "ready  pd" && expect "ready  tikv" && expect "ready  tidb" && expect "ready  ticdc" &&
-    expect "ready  kafka" && expect "ready  db-init" && expect "ready  routes" &&
+    expect "ready  kafka" && expect "ready  claim-check-pruner" && expect "ready  db-init" &&
+    expect "ready  routes" &&
     expect "mysql -h 127.0.0.1 -P 44000 -u root" && expect "update users set username = 'sagi' where id = 1;" &&
     expect "data/sink/app_db/users" && expect "docker compose logs -f routes" && expect "./start.sh down" &&
     ! grep -q "ready  prometheus" "$OUT"

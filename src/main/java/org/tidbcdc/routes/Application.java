@@ -12,10 +12,17 @@ public final class Application {
     }
 
     public static void main(String[] args) throws Exception {
-        Main main = new Main(Application.class);
+        Main main = camelMain();
         // the default of CDC_INSTANCE_ID: HOSTNAME is not exported by every shell, so ask the OS
         main.addInitialProperty("cdc.host-name", hostName());
         main.run(args);
+    }
+
+    /** camel-main as routes.jar runs it; the tests start the same. */
+    public static Main camelMain() {
+        Main main = new Main(Application.class);
+        main.addMainListener(new RoutesFolder());
+        return main;
     }
 
     private static String hostName() {

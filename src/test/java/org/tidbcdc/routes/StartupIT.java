@@ -133,6 +133,20 @@ class StartupIT {
     }
 
     @Test
+    void aRoutesFolderThatIsASymbolicLinkLoadsAndReloadsItsRoutes() throws Exception {
+        // a folder mounted or deployed behind a link, e.g. ROUTES_DIR=/etc/cdc/routes -> /opt/cdc/routes-v2
+        Path linked = Files.createSymbolicLink(dir.resolve("linked"), routesWith("a.camel.yaml", TIMER_ROUTE));
+        Map<String, String> s = settings(linked);
+        s.put("camel.main.routes-reload-enabled", "true");
+        try (RoutesApp app = RoutesApp.start(s)) {
+            assertThat(app.context().getRoute("tick")).isNotNull();
+            Files.writeString(linked.resolve("b.camel.yaml"), TIMER_ROUTE.replace("tick", "tock"));
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.context().getRoute("tock") != null
+                    && app.context().getRouteController().getRouteStatus("tock") == ServiceStatus.Started);
+        }
+    }
+
+    @Test
     void withReloadOnAYamlEditAppliesWhileRunning() throws Exception {
         Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
         Map<String, String> s = settings(routes);

@@ -32,7 +32,7 @@ public final class RoutesApp implements AutoCloseable {
         all.put("cdc.poll-timeout-ms", "50");
         all.put("camel.main.shutdown-timeout", "15");
         all.putAll(settings);
-        Main main = new Main(Application.class);
+        Main main = Application.camelMain();
         main.addInitialProperty("cdc.host-name", "test-host");
         all.forEach(main::addOverrideProperty);
         try {

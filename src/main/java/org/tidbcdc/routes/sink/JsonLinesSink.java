@@ -42,7 +42,19 @@ public final class JsonLinesSink implements AutoCloseable {
     private TailAtStart tailAtStart = TailAtStart.empty();
 
     public JsonLinesSink(Path root) {
-        this.root = root.toAbsolutePath().normalize();
+        this.root = realPath(root.toAbsolutePath().normalize());
+    }
+
+    /**
+     * The startup scan walks the folder, and a walk does not enter a start folder that is a symbolic link: behind one,
+     * a torn line was not cut off (the next append joined it) and a batch that comes back was appended again.
+     */
+    private static Path realPath(Path root) {
+        try {
+            return Files.isDirectory(root) ? root.toRealPath() : root;
+        } catch (IOException e) {
+            return root; // unreadable: the health check and the first write report it
+        }
     }
 
     public Path root() {

@@ -130,8 +130,12 @@ class JsonLinesSinkTest {
     }
 
     List<String> keysIn(String table) throws Exception {
+        return keysIn(dir, table);
+    }
+
+    static List<String> keysIn(Path root, String table) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (String line : Files.readAllLines(dir.resolve("d/" + table + "/1970-01-01.jsonl"))) {
+        for (String line : Files.readAllLines(root.resolve("d/" + table + "/1970-01-01.jsonl"))) {
             keys.add(CanalJson.MAPPER.readTree(line).get("eventKey").asText());
         }
         return keys;
@@ -162,6 +166,26 @@ class JsonLinesSinkTest {
 
         assertThat(keysIn("a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 17)));
         assertThat(keysIn("b")).containsExactlyElementsOf(keysOf(changes("b", 1, 0, 13)));
+    }
+
+    @Test
+    void aSinkFolderBehindASymbolicLinkIsRepairedAndRememberedAtStartup() throws Exception {
+        // SINK_DIR=/app/data/sink -> /mnt/disk/sink: the startup scan must go through the link
+        Path disk = Files.createDirectories(dir.resolve("disk"));
+        Path linked = Files.createSymbolicLink(dir.resolve("sink"), disk);
+        List<ChangeEvent> uncommitted = changes("a", 0, 10, 15);
+        JsonLinesSink crashed = new JsonLinesSink(linked);
+        crashed.write(changes("a", 0, 0, 10));
+        crashed.write(uncommitted);
+        // the process dies in the middle of the next append, before the commit
+        Files.writeString(disk.resolve("d/a/1970-01-01.jsonl"), "{\"v\":1,\"op\":\"INS", StandardOpenOption.APPEND);
+
+        try (JsonLinesSink restarted = new JsonLinesSink(linked)) {
+            restarted.recoverAtStart(BATCH);
+            restarted.write(concat(uncommitted, changes("a", 0, 15, 17)));
+        }
+
+        assertThat(keysIn(disk, "a")).containsExactlyElementsOf(keysOf(changes("a", 0, 0, 17)));
     }
 
     @Test

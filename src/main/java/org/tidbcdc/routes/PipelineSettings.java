@@ -105,7 +105,7 @@ public final class PipelineSettings {
     }
 
     /** A whole-number setting of at least {@code min}; anything else stops startup naming the setting. */
-    static int atLeast(String name, String value, int min) {
+    public static int atLeast(String name, String value, int min) {
         int n;
         try {
             n = Integer.parseInt(value == null ? "" : value.strip());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,6 +83,16 @@ class StartupIT {
         s.put("cdc.changefeed.large-message-compression", "zstd");
         assertThatThrownBy(() -> RoutesApp.start(s))
                 .hasStackTraceContaining("CHANGEFEED_LARGE_MESSAGE_COMPRESSION 'zstd' is none of none, lz4, snappy");
+    }
+
+    @Test
+    void aManagementPortInUseStopsStartupNamingManagementPort() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+            s.put("camel.management.port", String.valueOf(taken.getLocalPort()));
+            assertThatThrownBy(() -> RoutesApp.start(s))
+                    .hasStackTraceContaining("MANAGEMENT_PORT: cannot listen on 0.0.0.0:" + taken.getLocalPort());
+        }
     }
 
     @Test

@@ -27,6 +27,10 @@ public final class ObservabilityBeans {
     }
 
     public static void bind(CamelContext context, Watermarks watermarks) {
+        if (Boolean.parseBoolean(property(context, "camel.management.enabled"))) {
+            ManagementPort.checkFree(context.getPropertiesComponent().resolveProperty("camel.management.host")
+                    .orElse("0.0.0.0"), property(context, "camel.management.port"));
+        }
         Registry registry = context.getRegistry();
         PrometheusMeterRegistry meters = meterRegistry(registry);
         Clock clock = Clock.systemUTC();

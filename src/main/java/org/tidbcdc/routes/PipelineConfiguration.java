@@ -87,12 +87,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
         registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
         if (settings.sinks().contains(Sink.AUDIT)) {
+            PipelineSettings.checkJdbcUrl("AUDIT_JDBC_URL", audit.getJdbcUrl());
             retryBudget(context, socketTimeoutMs).checkFits(Duration.ofMillis(PipelineSettings.positiveInt(
                     "CDC_MAX_POLL_INTERVAL_MS", property(context, "cdc.max-poll-interval-ms"))));
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
-        registry.bind("heartbeatDataSource", lazyPool(context, "heartbeat", "cdc.heartbeat", 1,
-                HEARTBEAT_SOCKET_TIMEOUT_MS));
+        HikariDataSource heartbeat = lazyPool(context, "heartbeat", "cdc.heartbeat", 1, HEARTBEAT_SOCKET_TIMEOUT_MS);
+        if (Boolean.parseBoolean(property(context, "cdc.heartbeat.enabled"))) {
+            PipelineSettings.checkJdbcUrl("HEARTBEAT_JDBC_URL", heartbeat.getJdbcUrl());
+        }
+        registry.bind("heartbeatDataSource", heartbeat);
     }
 
     private static RetryBudget retryBudget(CamelContext context, int socketTimeoutMs) {

@@ -1,6 +1,8 @@
 package org.tidbcdc.routes;
 
 import java.nio.file.Files;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -149,6 +151,19 @@ public final class PipelineSettings {
                     + value + "'");
         }
         return d;
+    }
+
+    /**
+     * The pools connect lazily, so a URL no driver takes would otherwise only fail the first write, and be retried for
+     * ever as if the database were down. The URL is not repeated: it may carry a password.
+     */
+    public static void checkJdbcUrl(String name, String url) {
+        try {
+            DriverManager.getDriver(url == null ? "" : url.strip());
+        } catch (SQLException e) {
+            throw new IllegalArgumentException(name + ": no JDBC driver of this application takes this URL;"
+                    + " expected jdbc:mysql://host:port/database");
+        }
     }
 
     /** camel-main silently loads nothing from a folder without routes, which would look like a healthy idle consumer. */

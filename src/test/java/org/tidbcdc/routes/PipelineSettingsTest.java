@@ -39,6 +39,17 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void aJdbcUrlNoDriverTakesStopsStartupNamingTheSettingButNotTheUrl() {
+        assertThatThrownBy(() -> PipelineSettings.checkJdbcUrl("AUDIT_JDBC_URL",
+                "jdbc:postgresql://db:5432/cdc_audit?password=s3cret"))
+                .hasMessage("AUDIT_JDBC_URL: no JDBC driver of this application takes this URL; expected"
+                        + " jdbc:mysql://host:port/database");
+        assertThatThrownBy(() -> PipelineSettings.checkJdbcUrl("HEARTBEAT_JDBC_URL", "tidb:4000/app_db"))
+                .hasMessageStartingWith("HEARTBEAT_JDBC_URL: ");
+        PipelineSettings.checkJdbcUrl("AUDIT_JDBC_URL", "jdbc:mysql://tidb:4000/cdc_audit?sslMode=REQUIRED");
+    }
+
+    @Test
     void noSinkAtAllStopsStartup() {
         assertThatThrownBy(() -> settings(" , ", "500", "500")).hasMessageContaining("SINKS");
     }

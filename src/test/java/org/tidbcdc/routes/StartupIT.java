@@ -96,6 +96,19 @@ class StartupIT {
     }
 
     @Test
+    void settingsThatCanOnlyFailLaterStopStartupNamingThem() throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        s.put("cdc.audit.jdbc-url", "jdbc:postgresql://db:5432/cdc_audit");
+        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining("AUDIT_JDBC_URL: no JDBC driver");
+
+        Map<String, String> same = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        same.put("cdc.dlq-topic", "ti-db-updates");
+        same.put("cdc.topic", "ti-db-updates");
+        assertThatThrownBy(() -> RoutesApp.start(same))
+                .hasStackTraceContaining("CDC_DLQ_TOPIC must differ from CDC_TOPIC");
+    }
+
+    @Test
     void aMissingRoutesFolderStopsStartupWithAMessageNamingIt() {
         Map<String, String> s = settings(dir.resolve("missing"));
         assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(dir.resolve("missing").toString());

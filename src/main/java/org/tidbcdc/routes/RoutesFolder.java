@@ -15,7 +15,7 @@ import org.apache.camel.main.MainListenerSupport;
  */
 final class RoutesFolder extends MainListenerSupport {
 
-    static final String PROPERTY = "cdc.routes-dir";
+    private static final String PROPERTY = "cdc.routes-dir";
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {

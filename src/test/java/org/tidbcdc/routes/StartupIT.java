@@ -160,26 +160,31 @@ class StartupIT {
     void aRoutesFolderThatIsASymbolicLinkLoadsAndReloadsItsRoutes() throws Exception {
         // a folder mounted or deployed behind a link, e.g. ROUTES_DIR=/etc/cdc/routes -> /opt/cdc/routes-v2
         Path linked = Files.createSymbolicLink(dir.resolve("linked"), routesWith("a.camel.yaml", TIMER_ROUTE));
-        Map<String, String> s = settings(linked);
-        s.put("camel.main.routes-reload-enabled", "true");
-        try (RoutesApp app = RoutesApp.start(s)) {
+        try (RoutesApp app = startReloading(linked)) {
             assertThat(app.context().getRoute("tick")).isNotNull();
-            Files.writeString(linked.resolve("b.camel.yaml"), TIMER_ROUTE.replace("tick", "tock"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.context().getRoute("tock") != null
-                    && app.context().getRouteController().getRouteStatus("tock") == ServiceStatus.Started);
+            addRouteAndAwaitIt(app, linked);
         }
+    }
+
+    RoutesApp startReloading(Path routes) {
+        Map<String, String> s = settings(routes);
+        s.put("camel.main.routes-reload-enabled", "true");
+        return RoutesApp.start(s);
+    }
+
+    /** Writes a second route into the folder and waits until the running application has started it. */
+    static void addRouteAndAwaitIt(RoutesApp app, Path routes) throws Exception {
+        Files.writeString(routes.resolve("b.camel.yaml"), TIMER_ROUTE.replace("tick", "tock"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.context().getRoute("tock") != null
+                && app.context().getRouteController().getRouteStatus("tock") == ServiceStatus.Started);
     }
 
     @Test
     void withReloadOnAYamlEditAppliesWhileRunning() throws Exception {
         Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
-        Map<String, String> s = settings(routes);
-        s.put("camel.main.routes-reload-enabled", "true");
-        try (RoutesApp app = RoutesApp.start(s)) {
+        try (RoutesApp app = startReloading(routes)) {
             assertThat(app.context().getRoute("tick")).isNotNull();
-            Files.writeString(routes.resolve("b.camel.yaml"), TIMER_ROUTE.replace("tick", "tock"));
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.context().getRoute("tock") != null
-                    && app.context().getRouteController().getRouteStatus("tock") == ServiceStatus.Started);
+            addRouteAndAwaitIt(app, routes);
             // a broken edit does not take the running routes down
             Files.writeString(routes.resolve("b.camel.yaml"), "- route: [\n");
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))

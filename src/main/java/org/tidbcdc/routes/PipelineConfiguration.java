@@ -54,6 +54,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 property(context, "cdc.audit.max-batch-bytes"), property(context, "cdc.max-poll-records"),
                 property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"),
                 property(context, "cdc.decode-threads"));
+        PipelineSettings.checkLogLevel(property(context, "cdc.log-level"));
         Registry registry = context.getRegistry();
         registry.bind("pipelineSettings", settings);
 

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.apache.camel.util.TimeUtils;
+import org.apache.logging.log4j.Level;
 
 /**
  * The data-plane settings that must be right before the first record is read. Each check fails startup with a message
@@ -163,6 +164,14 @@ public final class PipelineSettings {
         } catch (SQLException e) {
             throw new IllegalArgumentException(name + ": no JDBC driver of this application takes this URL;"
                     + " expected jdbc:mysql://host:port/database");
+        }
+    }
+
+    /** log4j reads LOG_LEVEL itself, and a level it does not know only gets a warning on its status logger. */
+    public static void checkLogLevel(String value) {
+        if (Level.getLevel(value == null ? "" : value.toUpperCase(Locale.ENGLISH)) == null) {
+            throw new IllegalArgumentException("LOG_LEVEL: '" + value + "' is not a log level; use ERROR, WARN, INFO,"
+                    + " DEBUG or TRACE");
         }
     }
 

@@ -50,6 +50,14 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void aLogLevelLog4jDoesNotKnowStopsStartupNamingLogLevel() {
+        assertThatThrownBy(() -> PipelineSettings.checkLogLevel("verbose"))
+                .hasMessage("LOG_LEVEL: 'verbose' is not a log level; use ERROR, WARN, INFO, DEBUG or TRACE");
+        PipelineSettings.checkLogLevel("debug");
+        PipelineSettings.checkLogLevel("WARN");
+    }
+
+    @Test
     void noSinkAtAllStopsStartup() {
         assertThatThrownBy(() -> settings(" , ", "500", "500")).hasMessageContaining("SINKS");
     }

@@ -6,6 +6,8 @@ import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.jsse.SSLContextParameters;
 import org.tidbcdc.routes.PipelineSettings;
 import org.tidbcdc.routes.canal.ValueCompression;
 
@@ -48,6 +50,11 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                 resumePolicy, Boolean.parseBoolean(setting(context, "cdc.changefeed.resume-stopped")),
                 Boolean.parseBoolean(setting(context, "cdc.changefeed.auto-resume")), clock));
         if (enabled) {
+            SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
+                    setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
+            if (tls != null) {
+                context.getComponent("https", HttpComponent.class).setSslContextParameters(tls);
+            }
             for (Component component : Component.values()) {
                 context.getRegistry().bind(component.checkId() + "HealthCheck",
                         new ComponentHealthCheck(component, cluster));

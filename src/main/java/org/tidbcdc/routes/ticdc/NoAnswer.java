@@ -6,6 +6,8 @@ import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.UnknownHostException;
 
+import javax.net.ssl.SSLException;
+
 /**
  * A request that got no HTTP answer at all. Refused connections and unknown hosts mean the component is not there
  * (DOWN); a timeout or a dropped connection says nothing certain about its state (UNKNOWN).
@@ -25,6 +27,11 @@ public final class NoAnswer {
         if (hasCause(error, ConnectException.class) && !hasCause(error, InterruptedIOException.class)
                 || hasCause(error, UnknownHostException.class) || hasCause(error, NoRouteToHostException.class)) {
             return ComponentState.down(who + " unreachable on " + path + ": " + cause);
+        }
+        if (hasCause(error, SSLException.class)) {
+            // a handshake that fails fails the same way next time: certificates or URL scheme, not the network
+            return ComponentState.down(who + " TLS failed on " + path + " (check CLUSTER_TLS_CA, CLUSTER_TLS_CERT,"
+                    + " CLUSTER_TLS_KEY and that the URL is https): " + cause);
         }
         if (hasCause(error, InterruptedIOException.class)) {
             return ComponentState.unknown(who + " did not answer " + path + " in time: " + cause);

@@ -17,6 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
 import com.fasterxml.jackson.core.util.DefaultIndenter;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +29,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 
 /**
  * PD (/pd/api/v1/…), TiDB's status port (/status) and TiCDC's Open API v2 (/api/v2/…) on one local port, answering
@@ -128,19 +134,43 @@ public final class FakeTiCluster implements AutoCloseable {
 
     public static FakeTiCluster start() {
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
-            FakeTiCluster fake = new FakeTiCluster(server);
-            server.createContext("/", fake::handle);
-            server.setExecutor(fake.executor);
-            server.start();
-            return fake;
+            return serve(HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /**
+     * The cluster with TLS between its components, as PD, TiDB and TiCDC serve their APIs then: https only, and a
+     * client must show a certificate of the cluster's CA.
+     */
+    public static FakeTiCluster startTls(SSLContext tls) {
+        try {
+            HttpsServer server = HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+            server.setHttpsConfigurator(new HttpsConfigurator(tls) {
+                @Override
+                public void configure(HttpsParameters params) {
+                    SSLParameters ssl = tls.getDefaultSSLParameters();
+                    ssl.setNeedClientAuth(true);
+                    params.setSSLParameters(ssl);
+                }
+            });
+            return serve(server);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static FakeTiCluster serve(HttpServer server) {
+        FakeTiCluster fake = new FakeTiCluster(server);
+        server.createContext("/", fake::handle);
+        server.setExecutor(fake.executor);
+        server.start();
+        return fake;
+    }
+
     public String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** TSO of a wall-clock time: physical milliseconds above 18 logical bits. */

@@ -8,6 +8,8 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
+import javax.net.ssl.SSLHandshakeException;
+
 import org.apache.camel.health.HealthCheck.State;
 import org.junit.jupiter.api.Test;
 
@@ -21,6 +23,14 @@ class NoAnswerTest {
                 NoAnswer.of("PD", ENDPOINT, new ConnectException("Connection refused")));
         assertEquals(State.DOWN, NoAnswer.of("PD", ENDPOINT,
                 new IOException("wrapped", new UnknownHostException("pd: Name or service not known"))).state());
+    }
+
+    @Test
+    void aFailedTlsHandshakeIsDownAndPointsAtTheTlsSettings() {
+        assertEquals(ComponentState.down("PD TLS failed on /pd/api/v1/leader (check CLUSTER_TLS_CA, CLUSTER_TLS_CERT,"
+                + " CLUSTER_TLS_KEY and that the URL is https): SSLHandshakeException: Received fatal alert:"
+                + " certificate_required"), NoAnswer.of("PD", ENDPOINT, new IOException("wrapped",
+                        new SSLHandshakeException("Received fatal alert: certificate_required"))));
     }
 
     @Test

@@ -50,6 +50,12 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                 resumePolicy, Boolean.parseBoolean(setting(context, "cdc.changefeed.resume-stopped")),
                 Boolean.parseBoolean(setting(context, "cdc.changefeed.auto-resume")), clock));
         if (enabled) {
+            // the routes append API paths to these; they are created after this runs
+            for (String[] url : new String[][] {{"cdc.pd.url", "PD_URL"}, {"cdc.tidb.status-url", "TIDB_STATUS_URL"},
+                    {"cdc.ticdc.url", "TICDC_URL"}}) {
+                context.getPropertiesComponent().addOverrideProperty(url[0],
+                        ComponentUrl.of(url[1], setting(context, url[0])));
+            }
             SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
                     setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
             if (tls != null) {

@@ -1,5 +1,6 @@
 package org.tidbcdc.routes.ticdc;
 
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +138,17 @@ class ClusterHealthIT extends ControlPlaneScenario {
                 assertEquals(ServiceStatus.Started, app.routes().context().getRouteController().getRouteStatus(route));
             }
         }
+    }
+
+    @Test
+    void aUrlWithATrailingSlashIsPolledAsWithoutAndAListStopsStartupNamingTheSetting() {
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.pd.url", fake.url() + "/"))) {
+            app.awaitCheck("pd", "UP", "PD leader is pd-0");
+            assertTrue(fake.count("GET", "/pd/api/v1/health") > 0, "no //pd/api/v1/health");
+        }
+        String list = fake.url() + "," + fake.url();
+        assertThatThrownBy(() -> ControlPlaneApp.start(fake, Map.of("cdc.pd.url", list)))
+                .hasStackTraceContaining("PD_URL: '" + list + "' is not one http:// or https:// URL");
     }
 
     @Test

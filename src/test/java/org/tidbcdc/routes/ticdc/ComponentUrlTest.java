@@ -1,0 +1,35 @@
+package org.tidbcdc.routes.ticdc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class ComponentUrlTest {
+
+    @Test
+    void oneBaseUrlIsKeptWithoutItsTrailingSlash() {
+        assertThat(ComponentUrl.of("PD_URL", "http://pd:2379")).isEqualTo("http://pd:2379");
+        assertThat(ComponentUrl.of("PD_URL", " https://pd-0.pd.tidb.svc:2379/ ")).isEqualTo("https://pd-0.pd.tidb.svc:2379");
+        assertThat(ComponentUrl.of("TIDB_STATUS_URL", "http://127.0.0.1:10080")).isEqualTo("http://127.0.0.1:10080");
+    }
+
+    @Test
+    void aListAsTiCdcsPdFlagTakesItIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> ComponentUrl.of("PD_URL", "http://pd1:2379,http://pd2:2379"))
+                .hasMessageStartingWith("PD_URL: 'http://pd1:2379,http://pd2:2379' is not one http:// or https:// URL")
+                .hasMessageContaining("load balancer");
+    }
+
+    @Test
+    void whatIsNoBaseUrlIsRefused() {
+        for (String bad : new String[] {"pd:2379", "tcp://pd:2379", "http://pd:2379/pd/api/v1", "http://pd:2379?x=1",
+                "http:///2379", ""}) {
+            assertThatThrownBy(() -> ComponentUrl.of("TICDC_URL", bad)).as(bad)
+                    .hasMessageStartingWith("TICDC_URL: '" + bad + "' is not one");
+        }
+        assertThatThrownBy(() -> ComponentUrl.of("PD_URL", "http://user:secret@pd:2379"))
+                .hasMessageStartingWith("PD_URL: (a URL with credentials) is not one")
+                .hasMessageNotContaining("secret");
+    }
+}

@@ -34,7 +34,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
  * client certificate with its key (PKCS#1, SEC1 or PKCS#8, unencrypted). The server's certificate must name the host of
  * PD_URL, TIDB_STATUS_URL and TICDC_URL.
  */
-public final class ClusterTls {
+final class ClusterTls {
 
     private static final char[] IN_MEMORY = "cluster-tls".toCharArray();
 
@@ -45,7 +45,7 @@ public final class ClusterTls {
      * The TLS settings for camel-http, or null when CLUSTER_TLS_CA is empty (plain http). A certificate without its key,
      * or either without the CA, and files that are not what they should be stop startup naming the setting.
      */
-    public static SSLContextParameters of(String ca, String cert, String key) {
+    static SSLContextParameters of(String ca, String cert, String key) {
         boolean hasCa = !ca.isBlank();
         boolean hasCert = !cert.isBlank();
         boolean hasKey = !key.isBlank();

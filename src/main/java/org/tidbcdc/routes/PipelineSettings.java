@@ -183,7 +183,14 @@ public final class PipelineSettings {
                     + "' does not exist; run from the project root or set ROUTES_DIR");
         }
         try (Stream<Path> files = Files.list(dir)) {
-            if (files.noneMatch(p -> p.getFileName().toString().endsWith(".camel.yaml"))) {
+            List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+            // only *.camel.yaml is loaded: a route saved as .yml would be left out without a word
+            List<String> unread = names.stream().filter(n -> n.endsWith(".camel.yml")).toList();
+            if (!unread.isEmpty()) {
+                throw new IllegalArgumentException("ROUTES_DIR: " + unread + " in '" + dir.toAbsolutePath()
+                        + "' would not be loaded: routes are read from *.camel.yaml files; rename them");
+            }
+            if (names.stream().noneMatch(n -> n.endsWith(".camel.yaml"))) {
                 throw new IllegalArgumentException("ROUTES_DIR: route folder '" + dir.toAbsolutePath()
                         + "' holds no *.camel.yaml file");
             }

@@ -122,6 +122,15 @@ class StartupIT {
     }
 
     @Test
+    void aRouteSavedAsYmlStopsStartupNamingTheFileInsteadOfBeingLeftOut() throws Exception {
+        Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
+        Files.writeString(routes.resolve("b.camel.yml"), TIMER_ROUTE.replace("tick", "tock"));
+        assertThatThrownBy(() -> RoutesApp.start(settings(routes)))
+                .hasStackTraceContaining("ROUTES_DIR: [b.camel.yml] in '" + routes.toRealPath())
+                .hasStackTraceContaining("routes are read from *.camel.yaml files");
+    }
+
+    @Test
     void aBrokenYamlFileStopsStartupWithAMessageNamingTheFile() throws Exception {
         Path routes = routesWith("a.camel.yaml", TIMER_ROUTE);
         Files.writeString(routes.resolve("broken.camel.yaml"), "- route:\n    id: x\n  from: [\n");

@@ -43,6 +43,13 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                         setting(context, "cdc.changefeed.resume-backoff-max")));
         ChangefeedStatus status = new ChangefeedStatus(spec.id(), resumePolicy, clock);
 
+        String pd = setting(context, "cdc.pd.url");
+        String tidb = setting(context, "cdc.tidb.status-url");
+        String ticdc = setting(context, "cdc.ticdc.url");
+        context.getRegistry().bind("clusterEndpoints", enabled
+                ? new ClusterEndpoints(ComponentUrl.of("PD_URL", pd), ComponentUrl.of("TIDB_STATUS_URL", tidb),
+                        ComponentUrl.of("TICDC_URL", ticdc))
+                : new ClusterEndpoints(List.of(pd), List.of(tidb), List.of(ticdc)));
         context.getRegistry().bind("clusterState", cluster);
         context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster));
         context.getRegistry().bind("changefeedStatus", status);
@@ -50,12 +57,6 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                 resumePolicy, Boolean.parseBoolean(setting(context, "cdc.changefeed.resume-stopped")),
                 Boolean.parseBoolean(setting(context, "cdc.changefeed.auto-resume")), clock));
         if (enabled) {
-            // the routes append API paths to these; they are created after this runs
-            for (String[] url : new String[][] {{"cdc.pd.url", "PD_URL"}, {"cdc.tidb.status-url", "TIDB_STATUS_URL"},
-                    {"cdc.ticdc.url", "TICDC_URL"}}) {
-                context.getPropertiesComponent().addOverrideProperty(url[0],
-                        ComponentUrl.of(url[1], setting(context, url[0])));
-            }
             SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
                     setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
             if (tls != null) {

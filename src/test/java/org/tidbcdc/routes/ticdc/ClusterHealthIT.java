@@ -141,14 +141,23 @@ class ClusterHealthIT extends ControlPlaneScenario {
     }
 
     @Test
-    void aUrlWithATrailingSlashIsPolledAsWithoutAndAListStopsStartupNamingTheSetting() {
-        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.pd.url", fake.url() + "/"))) {
+    void aListedMemberThatDoesNotAnswerIsPassedOverAndTheChangefeedStillCreated() {
+        // PD_URL and TICDC_URL as TiCDC's --pd takes them: the first member is gone, the second answers
+        String gone = "http://127.0.0.1:" + RoutesApp.freePort();
+        String members = gone + "," + fake.url() + "/";
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.pd.url", members,
+                "cdc.ticdc.url", members, "cdc.tidb.status-url", members))) {
             app.awaitCheck("pd", "UP", "PD leader is pd-0");
-            assertTrue(fake.count("GET", "/pd/api/v1/health") > 0, "no //pd/api/v1/health");
+            app.awaitCheck("tidb", "UP", "is serving");
+            app.awaitCheck("changefeed", "UP", "is normal");
+            assertEquals(1, fake.count("POST", CHANGEFEEDS));
+            // the member that answered stays in use: no poll goes back to the one that did not
+            int polls = fake.count("GET", "/pd/api/v1/health");
+            await("five more PD polls", () -> fake.count("GET", "/pd/api/v1/health") >= polls + 5);
+            assertEquals("UP", app.status("pd"));
         }
-        String list = fake.url() + "," + fake.url();
-        assertThatThrownBy(() -> ControlPlaneApp.start(fake, Map.of("cdc.pd.url", list)))
-                .hasStackTraceContaining("PD_URL: '" + list + "' is not one http:// or https:// URL");
+        assertThatThrownBy(() -> ControlPlaneApp.start(fake, Map.of("cdc.pd.url", fake.url() + ",pd:2379")))
+                .hasStackTraceContaining("PD_URL: 'pd:2379' is not an http:// or https:// URL");
     }
 
     @Test

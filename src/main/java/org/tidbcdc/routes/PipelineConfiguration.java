@@ -1,6 +1,7 @@
 package org.tidbcdc.routes;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -19,11 +20,14 @@ import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.ClaimCheckStore;
 import org.tidbcdc.routes.canal.ValueCompression;
+import org.tidbcdc.routes.consume.AuthenticationRetry;
 import org.tidbcdc.routes.consume.DeadLetterHistory;
 import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
 import org.tidbcdc.routes.consume.DeliveryState;
+import org.tidbcdc.routes.consume.KafkaTls;
+import org.tidbcdc.routes.consume.NoBlankKeyPasswordClientFactory;
 import org.tidbcdc.routes.consume.OffsetCursor;
 import org.tidbcdc.routes.consume.RecordDecoder;
 import org.tidbcdc.routes.consume.Watermarks;
@@ -64,13 +68,19 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("watermarks", watermarks);
         registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
         registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
+        Properties kafka = kafkaAdminProperties(context);
+        KafkaTls.check(kafka);
+        registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
         // a batch dead-letters at most all its records; the window also covers the batch before it
-        registry.bind("deadLetters", new DeadLetters(DeadLetterHistory.fromTopic(kafkaAdminProperties(context),
+        registry.bind("deadLetters", new DeadLetters(DeadLetterHistory.fromTopic(kafka,
                 property(context, "cdc.dlq-topic"), 2 * settings.maxPollRecords(), Duration.ofSeconds(10))));
-        registry.bind("deadLetterTopic", new DeadLetterTopic(kafkaAdminProperties(context),
+        registry.bind("deadLetterTopic", new DeadLetterTopic(kafka,
                 property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
         registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));
-        ObservabilityBeans.bind(context, watermarks);
+        PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
+        AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume");
+        registry.bind("authenticationRetry", authentication);
+        ObservabilityBeans.bind(context, watermarks, authentication);
 
         registry.bind("changeLog", new ChangeLog());
 
@@ -205,6 +215,17 @@ public class PipelineConfiguration implements CamelConfiguration {
         putIfSet(p, SaslConfigs.SASL_JAAS_CONFIG, property(context, "cdc.kafka.sasl-jaas-config"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, property(context, "cdc.kafka.ssl-truststore-location"));
         putIfSet(p, SslConfigs.SSL_TRUSTSTORE_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-truststore-password"));
+        // upper case, as camel-kafka passes them: Kafka's PEM type is only "PEM"
+        putIfSet(p, SslConfigs.SSL_TRUSTSTORE_TYPE_CONFIG,
+                property(context, "cdc.kafka.ssl-truststore-type").toUpperCase(Locale.ROOT));
+        putIfSet(p, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, property(context, "cdc.kafka.ssl-keystore-location"));
+        putIfSet(p, SslConfigs.SSL_KEYSTORE_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-keystore-password"));
+        putIfSet(p, SslConfigs.SSL_KEYSTORE_TYPE_CONFIG,
+                property(context, "cdc.kafka.ssl-keystore-type").toUpperCase(Locale.ROOT));
+        putIfSet(p, SslConfigs.SSL_KEY_PASSWORD_CONFIG, property(context, "cdc.kafka.ssl-key-password"));
+        // empty turns the check off, for Kafka as for camel-kafka
+        p.put(SslConfigs.SSL_ENDPOINT_IDENTIFICATION_ALGORITHM_CONFIG,
+                property(context, "cdc.kafka.ssl-endpoint-identification-algorithm"));
         p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return p;

@@ -22,17 +22,19 @@ class SecretsIT {
     @Test
     void noSecretIsEverLogged() throws Exception {
         Path log = dir.resolve("routes.log");
-        Map<String, String> env = Map.of(
-                "LOG_LEVEL", "DEBUG",
-                "SINK_DIR", dir.resolve("sink").toString(),
-                "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1",
-                "KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT",
-                "KAFKA_SASL_MECHANISM", "PLAIN",
-                "KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required "
-                        + "username=\"cdc\" password=\"jaas-s3cr3t\";",
-                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "truststore-s3cr3t",
-                "AUDIT_DB_PASSWORD", "audit-s3cr3t",
-                "AUDIT_JDBC_URL", "jdbc:mysql://127.0.0.1:1/cdc_audit");
+        Map<String, String> env = Map.ofEntries(
+                Map.entry("LOG_LEVEL", "DEBUG"),
+                Map.entry("SINK_DIR", dir.resolve("sink").toString()),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1"),
+                Map.entry("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT"),
+                Map.entry("KAFKA_SASL_MECHANISM", "PLAIN"),
+                Map.entry("KAFKA_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+                        + "username=\"cdc\" password=\"jaas-s3cr3t\";"),
+                Map.entry("KAFKA_SSL_TRUSTSTORE_PASSWORD", "truststore-s3cr3t"),
+                Map.entry("KAFKA_SSL_KEYSTORE_PASSWORD", "keystore-s3cr3t"),
+                Map.entry("KAFKA_SSL_KEY_PASSWORD", "key-s3cr3t"),
+                Map.entry("AUDIT_DB_PASSWORD", "audit-s3cr3t"),
+                Map.entry("AUDIT_JDBC_URL", "jdbc:mysql://127.0.0.1:1/cdc_audit"));
         try (RoutesProcess routes = RoutesProcess.start(env, List.of("-Xmx256m"), log)) {
             // readiness is DOWN (nothing to reach), but answering means startup and the first checks ran
             await().atMost(Duration.ofSeconds(60)).until(() -> routes.status("/observe/health/ready") == 503);
@@ -41,6 +43,6 @@ class SecretsIT {
         String output = Files.readString(log);
         assertThat(output).contains("Apache Camel").contains("cdc.audit.password = xxxxxx");
         assertThat(output).doesNotContain("jaas-s3cr3t").doesNotContain("truststore-s3cr3t")
-                .doesNotContain("audit-s3cr3t");
+                .doesNotContain("keystore-s3cr3t").doesNotContain("key-s3cr3t").doesNotContain("audit-s3cr3t");
     }
 }

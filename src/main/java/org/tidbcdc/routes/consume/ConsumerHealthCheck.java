@@ -23,11 +23,14 @@ public final class ConsumerHealthCheck extends ReadinessCheck {
 
     private final CamelContext context;
     private final ConsumerAssignment assignment;
+    private final AuthenticationRetry authentication;
 
-    public ConsumerHealthCheck(CamelContext context, ConsumerAssignment assignment) {
+    public ConsumerHealthCheck(CamelContext context, ConsumerAssignment assignment,
+            AuthenticationRetry authentication) {
         super("cdc", "kafka-consumer");
         this.context = context;
         this.assignment = assignment;
+        this.authentication = authentication;
     }
 
     @Override
@@ -51,6 +54,13 @@ public final class ConsumerHealthCheck extends ReadinessCheck {
         for (TaskHealthState task : tasks) {
             if (task.getGroupId() != null) {
                 builder.detail("group.id", task.getGroupId());
+            }
+            String refusal = authentication.refusal();
+            if (!task.isReady() && refusal != null) {
+                builder.message("the Kafka broker at " + task.getBootstrapServers() + " refuses this client's"
+                        + " authentication: " + refusal + ". Check KAFKA_SSL_* and KAFKA_SASL_*; the consumer starts"
+                        + " again by itself once the broker takes them (asked every KAFKA_AUTH_RETRY_INTERVAL)").down();
+                return;
             }
             if (!task.isReady()) {
                 builder.message("not connected to Kafka at " + task.getBootstrapServers() + ": "

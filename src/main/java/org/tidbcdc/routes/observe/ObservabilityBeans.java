@@ -10,6 +10,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
 import org.tidbcdc.routes.PipelineSettings;
+import org.tidbcdc.routes.consume.AuthenticationRetry;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerHealthCheck;
 import org.tidbcdc.routes.consume.ConsumerLag;
@@ -26,7 +27,7 @@ public final class ObservabilityBeans {
     private ObservabilityBeans() {
     }
 
-    public static void bind(CamelContext context, Watermarks watermarks) {
+    public static void bind(CamelContext context, Watermarks watermarks, AuthenticationRetry authentication) {
         if (Boolean.parseBoolean(property(context, "camel.management.enabled"))) {
             ManagementPort.checkFree(context.getPropertiesComponent().resolveProperty("camel.management.host")
                     .orElse("0.0.0.0"), property(context, "camel.management.port"));
@@ -39,7 +40,7 @@ public final class ObservabilityBeans {
         ConsumerLag lag = new ConsumerLag();
         registry.bind("consumerAssignment", assignment);
         registry.bind(KafkaConstants.KAFKA_SUBSCRIBE_ADAPTER, new TrackedSubscription(assignment));
-        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment));
+        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication));
         new PartitionGauges(meters, assignment, lag, watermarks, clock);
 
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),

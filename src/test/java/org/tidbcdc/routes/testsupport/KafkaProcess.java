@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -28,34 +29,75 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaProcess extends KafkaClients {
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final List<String> JVM_OPTIONS = List.of("-Xmx512m", "-XX:+UseSerialGC");
 
     private final Path dir;
     private final Path config;
     private final Path log;
     private final int port;
     private final List<String> jvmOptions;
+    private final int securePort;
+    private final String secureProtocol;
+    private final Map<String, String> secureSettings;
     private Process process;
 
-    private KafkaProcess(Path dir, int port, List<String> jvmOptions) {
+    private KafkaProcess(Path dir, int port, List<String> jvmOptions, int securePort, String secureProtocol,
+            Map<String, String> secureSettings) {
         this.dir = dir;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("kafka.log");
         this.port = port;
         this.jvmOptions = jvmOptions;
+        this.securePort = securePort;
+        this.secureProtocol = secureProtocol;
+        this.secureSettings = secureSettings;
     }
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on a free port. */
     public static KafkaProcess start(Path dir) {
-        return start(dir, List.of("-Xmx512m", "-XX:+UseSerialGC"));
+        return start(dir, JVM_OPTIONS);
     }
 
     public static KafkaProcess start(Path dir, List<String> jvmOptions) {
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), jvmOptions, 0, "", Map.of()));
+    }
+
+    /**
+     * The broker with a second listener, {@link #secureBootstrapServers()}, that speaks TLS only, with a certificate
+     * of {@code pki} for 127.0.0.1, and takes only clients that show a certificate {@code pki} signed: what Strimzi's
+     * {@code tls} listener with {@code authentication: tls} is. The plain listener stays for the test's own clients;
+     * a client that bootstraps on the second listener is only ever told of that one.
+     */
+    public static KafkaProcess startWithMutualTls(Path dir, TestPki pki) {
+        Map<String, String> tls = new LinkedHashMap<>();
+        tls.put("ssl.keystore.location", pki.keyStoreFile("PKCS12", "kafka", true, "broker-pw", "broker-pw").toString());
+        tls.put("ssl.keystore.password", "broker-pw");
+        tls.put("ssl.keystore.type", "PKCS12");
+        tls.put("ssl.truststore.location", pki.caFile().toString());
+        tls.put("ssl.truststore.type", "PEM");
+        tls.put("ssl.client.auth", "required");
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, RoutesApp.freePort(), "SSL", tls));
+    }
+
+    /**
+     * The broker with a second listener, {@link #secureBootstrapServers()}, that takes SASL SCRAM-SHA-512 only: what
+     * Strimzi's {@code scram-sha-512} authentication is. Users are created through the plain listener's admin client
+     * ({@code alterUserScramCredentials}), as the KafkaUser operator does.
+     */
+    public static KafkaProcess startWithScram(Path dir) {
+        Map<String, String> sasl = new LinkedHashMap<>();
+        sasl.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        sasl.put("scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, RoutesApp.freePort(), "SASL_PLAINTEXT",
+                sasl));
+    }
+
+    private static KafkaProcess start(KafkaProcess kafka) {
         try {
-            Files.createDirectories(dir);
+            Files.createDirectories(kafka.dir);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        KafkaProcess kafka = new KafkaProcess(dir, RoutesApp.freePort(), jvmOptions);
         kafka.format(RoutesApp.freePort());
         kafka.startAgain();
         return kafka;
@@ -66,11 +108,15 @@ public final class KafkaProcess extends KafkaClients {
         s.put("process.roles", "broker,controller");
         s.put("node.id", "1");
         s.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        s.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        s.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        String secure = securePort == 0 ? "" : "," + secureProtocol + "://127.0.0.1:" + securePort;
+        s.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + secure);
+        s.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + secure);
         s.put("controller.listener.names", "CONTROLLER");
         s.put("inter.broker.listener.name", "PLAINTEXT");
-        s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                + (securePort == 0 ? "" : "," + secureProtocol + ":" + secureProtocol));
+        secureSettings.forEach((key, value) -> s.put("listener.name." + secureProtocol.toLowerCase(Locale.ROOT) + "."
+                + key, value));
         s.put("log.dirs", dir.resolve("data").toAbsolutePath().toString());
         s.putAll(KafkaBroker.SETTINGS);
         try {
@@ -192,6 +238,11 @@ public final class KafkaProcess extends KafkaClients {
     @Override
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The second listener of {@link #startWithMutualTls} and {@link #startWithScram}. */
+    public String secureBootstrapServers() {
+        return "127.0.0.1:" + securePort;
     }
 
     @Override

@@ -72,18 +72,27 @@ public final class PipelineParts implements BeforeAllCallback, AfterAllCallback 
      * its own.
      */
     public Map<String, String> settings(String topic, Path sinkDir) {
-        Map<String, String> s = new HashMap<>();
-        s.put("cdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        s.put("cdc.topic", topic);
-        s.put("cdc.dlq-topic", topic + "-dlq");
-        s.put("cdc.group-id", "g-" + topic);
-        s.put("cdc.instance-id", "i-" + topic);
-        s.put("cdc.sink-dir", sinkDir.toString());
+        Map<String, String> s = dataPlane(kafka.bootstrapServers(), topic, sinkDir);
         s.put("cdc.audit.jdbc-url", db.jdbcUrl("cdc_audit"));
         s.put("cdc.audit.user", "root");
         s.put("cdc.retry.delay-ms", "100");
         s.put("cdc.retry.max-delay-ms", "500");
         s.put("cdc.retry.max-redeliveries", "2");
+        return s;
+    }
+
+    /**
+     * The data-plane routes alone, on a broker, for one topic: its own group, instance, dead-letter topic
+     * ({@code <topic>-dlq}) and sink folder. Mutable.
+     */
+    public static Map<String, String> dataPlane(String bootstrapServers, String topic, Path sinkDir) {
+        Map<String, String> s = new HashMap<>();
+        s.put("cdc.kafka.bootstrap-servers", bootstrapServers);
+        s.put("cdc.topic", topic);
+        s.put("cdc.dlq-topic", topic + "-dlq");
+        s.put("cdc.group-id", "g-" + topic);
+        s.put("cdc.instance-id", "i-" + topic);
+        s.put("cdc.sink-dir", sinkDir.toString());
         s.put("camel.main.routes-include-pattern",
                 "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
         return s;

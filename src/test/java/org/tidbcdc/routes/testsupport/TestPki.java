@@ -1,6 +1,7 @@
 package org.tidbcdc.routes.testsupport;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.Writer;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +18,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.net.ssl.KeyManagerFactory;
@@ -66,7 +68,7 @@ public final class TestPki {
     }
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
-    private static final char[] PASSWORD = "test".toCharArray();
+    private static final String PASSWORD = "test";
 
     private final Path dir;
     private final String name;
@@ -115,22 +117,64 @@ public final class TestPki {
 
     /** The TLS of a component: its certificate names 127.0.0.1 and localhost; a client must show one of this CA. */
     public SSLContext server() {
-        KeyPair pair = rsa();
-        X509Certificate cert = issue("pd", pair, KeyPurposeId.id_kp_serverAuth);
         try {
-            KeyStore own = KeyStore.getInstance("PKCS12");
-            own.load(null, null);
-            own.setKeyEntry("server", pair.getPrivate(), PASSWORD, new Certificate[] {cert, certificate});
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(own, PASSWORD);
-            KeyStore trusted = KeyStore.getInstance("PKCS12");
-            trusted.load(null, null);
-            trusted.setCertificateEntry("ca", certificate);
+            keyManagers.init(keyStore("PKCS12", "pd", KeyPurposeId.id_kp_serverAuth, PASSWORD), PASSWORD.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(trusted);
+            trust.init(trustStore());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);
             return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A certificate this CA signed for {@code cn} (naming 127.0.0.1 and localhost) with its key, in a keystore file of
+     * the given type (PKCS12 as Strimzi writes its users', or JKS as keytool does), the key under its own password.
+     */
+    public Path keyStoreFile(String type, String cn, boolean server, String storePassword, String keyPassword) {
+        Path file = dir.resolve(cn + "." + type.toLowerCase(Locale.ROOT));
+        store(keyStore(type, cn, server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth,
+                keyPassword), file, storePassword);
+        return file;
+    }
+
+    /** This CA's certificate in a PKCS12 truststore file (the PEM form is {@link #caFile()}). */
+    public Path trustStoreFile(String password) {
+        Path file = dir.resolve(name + "-ca.p12");
+        store(trustStore(), file, password);
+        return file;
+    }
+
+    private KeyStore keyStore(String type, String cn, KeyPurposeId purpose, String keyPassword) {
+        KeyPair pair = rsa();
+        X509Certificate cert = issue(cn, pair, purpose);
+        try {
+            KeyStore own = KeyStore.getInstance(type);
+            own.load(null, null);
+            own.setKeyEntry(cn, pair.getPrivate(), keyPassword.toCharArray(), new Certificate[] {cert, certificate});
+            return own;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private KeyStore trustStore() {
+        try {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            trusted.setCertificateEntry("ca", certificate);
+            return trusted;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void store(KeyStore store, Path file, String password) {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, password.toCharArray());
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException(e);
         }

@@ -1,0 +1,81 @@
+package org.tidbcdc.routes.consume;
+
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+import org.apache.kafka.common.security.ssl.DefaultSslEngineFactory;
+
+/**
+ * Checks the Kafka client's security settings at startup, by loading the key and trust stores the way every Kafka
+ * client of this application will. Without it, a wrong keystore password or a missing file showed only as a consumer
+ * that never joined and a dead-letter topic retried for ever, and a keystore set with a protocol without TLS was
+ * ignored without a word.
+ */
+public final class KafkaTls {
+
+    private static final Map<String, String> LOCATIONS = Map.of(
+            SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG, "KAFKA_SSL_KEYSTORE_LOCATION",
+            SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, "KAFKA_SSL_TRUSTSTORE_LOCATION");
+
+    private KafkaTls() {
+    }
+
+    /** @param client the settings of the application's Kafka clients, as Kafka takes them */
+    public static void check(Properties client) {
+        String name = String.valueOf(client.get(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG));
+        SecurityProtocol protocol;
+        try {
+            protocol = SecurityProtocol.forName(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("KAFKA_SECURITY_PROTOCOL: '" + name + "' is not one of "
+                    + SecurityProtocol.names());
+        }
+        boolean tls = protocol == SecurityProtocol.SSL || protocol == SecurityProtocol.SASL_SSL;
+        if (!tls) {
+            LOCATIONS.forEach((key, setting) -> {
+                if (client.containsKey(key)) {
+                    throw new IllegalArgumentException(setting + " is set, but KAFKA_SECURITY_PROTOCOL is " + name
+                            + ", which does not use TLS: set it to SSL or SASL_SSL");
+                }
+            });
+            return;
+        }
+        // Kafka's messages say "keystore" for either store: loading the trust store alone first tells them apart
+        Properties trustOnly = new Properties();
+        client.forEach((key, value) -> {
+            if (!key.toString().startsWith("ssl.keystore.") && !key.equals(SslConfigs.SSL_KEY_PASSWORD_CONFIG)) {
+                trustOnly.put(key, value);
+            }
+        });
+        load(trustOnly, "KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD, KAFKA_SSL_TRUSTSTORE_TYPE");
+        load(client, "KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD, KAFKA_SSL_KEYSTORE_TYPE,"
+                + " KAFKA_SSL_KEY_PASSWORD");
+    }
+
+    private static void load(Properties client, String settings) {
+        DefaultSslEngineFactory stores = new DefaultSslEngineFactory();
+        try {
+            stores.configure(new AdminClientConfig(client).values());
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException(settings + ": " + reasons(e), e);
+        } finally {
+            stores.close();
+        }
+    }
+
+    /** A message and its causes' messages, each once: Kafka wraps the telling one ("keystore password was incorrect"). */
+    static String reasons(Throwable e) {
+        StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+            if (cause.getMessage() != null && !out.toString().contains(cause.getMessage())) {
+                out.append(": ").append(cause.getMessage());
+            }
+        }
+        return out.toString();
+    }
+}

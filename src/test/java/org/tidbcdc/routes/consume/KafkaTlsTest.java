@@ -1,0 +1,99 @@
+package org.tidbcdc.routes.consume;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Properties;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.testsupport.TestPki;
+
+/** The Kafka client's TLS settings are checked at startup, on real key and trust stores, naming the setting. */
+class KafkaTlsTest {
+
+    @TempDir
+    Path dir;
+
+    static Properties client(String protocol, String... settings) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", "127.0.0.1:9093");
+        p.put("security.protocol", protocol);
+        for (int i = 0; i < settings.length; i += 2) {
+            p.put(settings[i], settings[i + 1]);
+        }
+        return p;
+    }
+
+    @Test
+    void plaintextWithoutTlsSettingsPasses() {
+        assertThatCode(() -> KafkaTls.check(client("PLAINTEXT"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aProtocolKafkaDoesNotKnowIsNamed() {
+        assertThatThrownBy(() -> KafkaTls.check(client("TLS")))
+                .hasMessage("KAFKA_SECURITY_PROTOCOL: 'TLS' is not one of [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]");
+    }
+
+    @Test
+    void aStoreSetWithAProtocolWithoutTlsIsNotIgnoredInSilence() {
+        TestPki pki = TestPki.create(dir, "kafka");
+        assertThatThrownBy(() -> KafkaTls.check(client("SASL_PLAINTEXT",
+                "ssl.keystore.location", pki.keyStoreFile("PKCS12", "cdc", false, "pw", "pw").toString())))
+                .hasMessage("KAFKA_SSL_KEYSTORE_LOCATION is set, but KAFKA_SECURITY_PROTOCOL is SASL_PLAINTEXT, which"
+                        + " does not use TLS: set it to SSL or SASL_SSL");
+    }
+
+    @Test
+    void aPemCaCertificateAloneIsEnoughForOneWayTls() {
+        TestPki pki = TestPki.create(dir, "kafka");
+        assertThatCode(() -> KafkaTls.check(client("SSL",
+                "ssl.truststore.location", pki.caFile().toString(), "ssl.truststore.type", "PEM")))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void aPkcs12KeystoreOpensWithItsPasswordAlone() {
+        TestPki pki = TestPki.create(dir, "kafka");
+        assertThatCode(() -> KafkaTls.check(client("SSL",
+                "ssl.keystore.location", pki.keyStoreFile("PKCS12", "cdc", false, "pw", "pw").toString(),
+                "ssl.keystore.password", "pw", "ssl.keystore.type", "PKCS12",
+                "ssl.truststore.location", pki.trustStoreFile("ca-pw").toString(),
+                "ssl.truststore.password", "ca-pw"))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aWrongKeystorePasswordStopsStartupNamingTheKeystoreSettings() {
+        TestPki pki = TestPki.create(dir, "kafka");
+        Path keystore = pki.keyStoreFile("PKCS12", "cdc", false, "pw", "pw");
+        assertThatThrownBy(() -> KafkaTls.check(client("SSL",
+                "ssl.keystore.location", keystore.toString(), "ssl.keystore.password", "wrong")))
+                .hasMessageStartingWith("KAFKA_SSL_KEYSTORE_LOCATION, KAFKA_SSL_KEYSTORE_PASSWORD,")
+                .hasMessageContaining("Failed to load SSL keystore " + keystore)
+                .hasMessageContaining("password was incorrect")
+                .hasMessageNotContaining("wrong");
+    }
+
+    @Test
+    void aMissingTruststoreFileStopsStartupNamingTheTruststoreSettings() {
+        Path missing = dir.resolve("no-such-ca.p12");
+        assertThatThrownBy(() -> KafkaTls.check(client("SASL_SSL",
+                "ssl.truststore.location", missing.toString(), "ssl.truststore.password", "pw")))
+                .hasMessageStartingWith("KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD,")
+                .hasMessageContaining(missing.toString());
+    }
+
+    @Test
+    void aKeyWithItsOwnPasswordNeedsKafkaSslKeyPassword() {
+        TestPki pki = TestPki.create(dir, "kafka");
+        String keystore = pki.keyStoreFile("JKS", "cdc", false, "store-pw", "key-pw").toString();
+        assertThatThrownBy(() -> KafkaTls.check(client("SSL",
+                "ssl.keystore.location", keystore, "ssl.keystore.password", "store-pw")))
+                .hasMessageContaining("KAFKA_SSL_KEY_PASSWORD");
+        assertThatCode(() -> KafkaTls.check(client("SSL",
+                "ssl.keystore.location", keystore, "ssl.keystore.password", "store-pw", "ssl.key.password", "key-pw")))
+                .doesNotThrowAnyException();
+    }
+}

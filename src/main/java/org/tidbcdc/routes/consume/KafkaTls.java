@@ -72,8 +72,10 @@ public final class KafkaTls {
     static String reasons(Throwable e) {
         StringBuilder out = new StringBuilder(String.valueOf(e.getMessage()));
         for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
-            if (cause.getMessage() != null && !out.toString().contains(cause.getMessage())) {
-                out.append(": ").append(cause.getMessage());
+            // a file that is no keystore of the type fails with a bare EOFException or IOException: name it at least
+            String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+            if (!out.toString().contains(message)) {
+                out.append(": ").append(message);
             }
         }
         return out.toString();

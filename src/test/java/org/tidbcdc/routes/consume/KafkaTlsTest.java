@@ -3,6 +3,7 @@ package org.tidbcdc.routes.consume;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
@@ -74,6 +75,16 @@ class KafkaTlsTest {
                 .hasMessageContaining("Failed to load SSL keystore " + keystore)
                 .hasMessageContaining("password was incorrect")
                 .hasMessageNotContaining("wrong");
+    }
+
+    @Test
+    void aFileTooShortForAKeystoreSaysSoInsteadOfEndingAtTheFileName() throws Exception {
+        // the JDK fails it with an EOFException without a message
+        Path truncated = Files.writeString(dir.resolve("user.p12"), "x\n");
+        assertThatThrownBy(() -> KafkaTls.check(client("SSL",
+                "ssl.keystore.location", truncated.toString(), "ssl.keystore.password", "pw")))
+                .hasMessageStartingWith("KAFKA_SSL_KEYSTORE_LOCATION,")
+                .hasMessageEndingWith("Failed to load SSL keystore " + truncated + " of type JKS: EOFException");
     }
 
     @Test

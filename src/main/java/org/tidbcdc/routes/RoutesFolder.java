@@ -9,9 +9,10 @@ import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
 
 /**
- * Hands camel-main ROUTES_DIR with its symbolic links resolved. camel-main finds the YAML routes by walking the folder
- * of {@code routes-include-pattern}, and that walk does not enter a folder that is itself a symbolic link: a linked
- * ROUTES_DIR loaded no route at all, without an error. This runs before camel-main reads its own settings.
+ * Checks ROUTES_DIR and hands it to camel-main with its symbolic links resolved, before camel-main reads its own
+ * settings. camel-main finds the YAML routes by walking the folder of {@code routes-include-pattern}: a folder that
+ * does not exist failed that walk with a bare {@code NoSuchFileException} naming no setting, and the walk does not
+ * enter a folder that is itself a symbolic link, so a linked ROUTES_DIR loaded no route at all, without an error.
  */
 final class RoutesFolder extends MainListenerSupport {
 
@@ -20,14 +21,16 @@ final class RoutesFolder extends MainListenerSupport {
     @Override
     public void beforeConfigure(BaseMainSupport main) {
         CamelContext context = main.getCamelContext();
-        Path dir = Path.of(context.resolvePropertyPlaceholders("{{" + PROPERTY + "}}"));
-        if (!Files.isDirectory(dir)) {
-            return; // PipelineSettings stops startup, naming ROUTES_DIR
+        String routesDir = context.resolvePropertyPlaceholders("{{" + PROPERTY + "}}");
+        Path dir = Path.of(routesDir);
+        if (Files.isDirectory(dir)) {
+            try {
+                routesDir = dir.toRealPath().toString();
+                context.getPropertiesComponent().addOverrideProperty(PROPERTY, routesDir);
+            } catch (IOException e) {
+                // left as given: the check below reads the folder and stops startup with the reason
+            }
         }
-        try {
-            context.getPropertiesComponent().addOverrideProperty(PROPERTY, dir.toRealPath().toString());
-        } catch (IOException e) {
-            // left as given: PipelineSettings reads the folder next and stops startup with the reason
-        }
+        PipelineSettings.checkRoutesDir(routesDir);
     }
 }

@@ -26,7 +26,7 @@ import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
 import org.tidbcdc.routes.consume.DeliveryState;
-import org.tidbcdc.routes.consume.KafkaTls;
+import org.tidbcdc.routes.consume.KafkaSecurity;
 import org.tidbcdc.routes.consume.NoBlankKeyPasswordClientFactory;
 import org.tidbcdc.routes.consume.OffsetCursor;
 import org.tidbcdc.routes.consume.RecordDecoder;
@@ -69,7 +69,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
         registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
         Properties kafka = kafkaAdminProperties(context);
-        KafkaTls.check(kafka);
+        KafkaSecurity.check(kafka);
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
         // a batch dead-letters at most all its records; the window also covers the batch before it
         registry.bind("deadLetters", new DeadLetters(DeadLetterHistory.fromTopic(kafka,

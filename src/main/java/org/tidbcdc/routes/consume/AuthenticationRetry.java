@@ -91,12 +91,12 @@ public final class AuthenticationRetry {
             admin.describeCluster().nodes().get(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             return null;
         } catch (ExecutionException e) {
-            return e.getCause() instanceof AuthenticationException ? KafkaTls.reasons(e.getCause()) : null;
+            return e.getCause() instanceof AuthenticationException ? KafkaSecurity.reasons(e.getCause()) : null;
         } catch (TimeoutException e) {
             return null;
         } catch (KafkaException e) {
             // the stores no longer load (a file half replaced, a password changed): camel-kafka would fail the same
-            return KafkaTls.reasons(e);
+            return KafkaSecurity.reasons(e);
         }
     }
 }

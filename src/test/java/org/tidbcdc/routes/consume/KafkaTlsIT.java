@@ -3,16 +3,13 @@ package org.tidbcdc.routes.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,14 +77,7 @@ class KafkaTlsIT {
         s.put("cdc.kafka.ssl-truststore-location", pki.caFile().toString());
         s.put("cdc.kafka.ssl-truststore-type", "PEM");
         try (RoutesApp app = RoutesApp.start(s)) {
-            kafka.send(topic, 1, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
-            long bad = kafka.send(topic, 1, "{\"id\":0");
-
-            await().atMost(WAIT).until(() -> FileSinkScan.of(sinkDir).lines() == 1);
-            List<ConsumerRecord<byte[], byte[]>> dead = kafka.read(topic + "-dlq", 1, WAIT);
-            assertThat(new String(dead.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("{\"id\":0");
-            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 1) == bad + 1);
-            assertThat(new Management(app).ready().checkState("kafka-consumer")).isEqualTo("UP");
+            SecureDataPlane.consumesCommitsAndDeadLetters(app, kafka, topic, sinkDir);
         }
     }
 

@@ -36,21 +36,23 @@ public final class KafkaProcess extends KafkaClients {
     private final Path log;
     private final int port;
     private final List<String> jvmOptions;
-    private final int securePort;
-    private final String secureProtocol;
-    private final Map<String, String> secureSettings;
+    private final List<SecureListener> secureListeners;
     private Process process;
 
-    private KafkaProcess(Path dir, int port, List<String> jvmOptions, int securePort, String secureProtocol,
-            Map<String, String> secureSettings) {
+    /** A listener besides the plain one, named after its protocol, with its {@code listener.name.<name>.*} settings. */
+    private record SecureListener(String protocol, int port, Map<String, String> settings) {
+        SecureListener(String protocol, Map<String, String> settings) {
+            this(protocol, RoutesApp.freePort(), settings);
+        }
+    }
+
+    private KafkaProcess(Path dir, int port, List<String> jvmOptions, List<SecureListener> secureListeners) {
         this.dir = dir;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("kafka.log");
         this.port = port;
         this.jvmOptions = jvmOptions;
-        this.securePort = securePort;
-        this.secureProtocol = secureProtocol;
-        this.secureSettings = secureSettings;
+        this.secureListeners = secureListeners;
     }
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on a free port. */
@@ -59,7 +61,7 @@ public final class KafkaProcess extends KafkaClients {
     }
 
     public static KafkaProcess start(Path dir, List<String> jvmOptions) {
-        return start(new KafkaProcess(dir, RoutesApp.freePort(), jvmOptions, 0, "", Map.of()));
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), jvmOptions, List.of()));
     }
 
     /**
@@ -69,27 +71,36 @@ public final class KafkaProcess extends KafkaClients {
      * a client that bootstraps on the second listener is only ever told of that one.
      */
     public static KafkaProcess startWithMutualTls(Path dir, TestPki pki) {
+        Map<String, String> tls = serverCertificate(pki);
+        tls.put("ssl.truststore.location", pki.caFile().toString());
+        tls.put("ssl.truststore.type", "PEM");
+        tls.put("ssl.client.auth", "required");
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, List.of(new SecureListener("SSL", tls))));
+    }
+
+    private static Map<String, String> serverCertificate(TestPki pki) {
         Map<String, String> tls = new LinkedHashMap<>();
         tls.put("ssl.keystore.location", pki.keyStoreFile("PKCS12", "kafka", true, "broker-pw", "broker-pw").toString());
         tls.put("ssl.keystore.password", "broker-pw");
         tls.put("ssl.keystore.type", "PKCS12");
-        tls.put("ssl.truststore.location", pki.caFile().toString());
-        tls.put("ssl.truststore.type", "PEM");
-        tls.put("ssl.client.auth", "required");
-        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, RoutesApp.freePort(), "SSL", tls));
+        return tls;
     }
 
     /**
-     * The broker with a second listener, {@link #secureBootstrapServers()}, that takes SASL SCRAM-SHA-512 only: what
-     * Strimzi's {@code scram-sha-512} authentication is. Users are created through the plain listener's admin client
-     * ({@code alterUserScramCredentials}), as the KafkaUser operator does.
+     * The broker with two more listeners that take SASL SCRAM-SHA-512 only, what Strimzi's {@code scram-sha-512}
+     * authentication is: {@link #secureBootstrapServers()} in the clear ({@code SASL_PLAINTEXT}), and
+     * {@link #saslSslBootstrapServers()} inside TLS with a certificate of {@code pki} for 127.0.0.1 ({@code SASL_SSL},
+     * as Strimzi's {@code tls: true} listeners, Confluent Cloud and Amazon MSK serve SCRAM). Users are created through
+     * the plain listener's admin client ({@code alterUserScramCredentials}), as the KafkaUser operator does.
      */
-    public static KafkaProcess startWithScram(Path dir) {
+    public static KafkaProcess startWithScram(Path dir, TestPki pki) {
         Map<String, String> sasl = new LinkedHashMap<>();
         sasl.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         sasl.put("scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
-        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, RoutesApp.freePort(), "SASL_PLAINTEXT",
-                sasl));
+        Map<String, String> saslSsl = serverCertificate(pki);
+        saslSsl.putAll(sasl);
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS, List.of(
+                new SecureListener("SASL_PLAINTEXT", sasl), new SecureListener("SASL_SSL", saslSsl))));
     }
 
     private static KafkaProcess start(KafkaProcess kafka) {
@@ -108,15 +119,18 @@ public final class KafkaProcess extends KafkaClients {
         s.put("process.roles", "broker,controller");
         s.put("node.id", "1");
         s.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        String secure = securePort == 0 ? "" : "," + secureProtocol + "://127.0.0.1:" + securePort;
+        String secure = secureListeners.stream().map(l -> "," + l.protocol() + "://127.0.0.1:" + l.port())
+                .collect(Collectors.joining());
         s.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort + secure);
         s.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + secure);
         s.put("controller.listener.names", "CONTROLLER");
         s.put("inter.broker.listener.name", "PLAINTEXT");
-        s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
-                + (securePort == 0 ? "" : "," + secureProtocol + ":" + secureProtocol));
-        secureSettings.forEach((key, value) -> s.put("listener.name." + secureProtocol.toLowerCase(Locale.ROOT) + "."
-                + key, value));
+        s.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT" + secureListeners.stream()
+                .map(l -> "," + l.protocol() + ":" + l.protocol()).collect(Collectors.joining()));
+        for (SecureListener l : secureListeners) {
+            l.settings().forEach((key, value) -> s.put("listener.name." + l.protocol().toLowerCase(Locale.ROOT) + "."
+                    + key, value));
+        }
         s.put("log.dirs", dir.resolve("data").toAbsolutePath().toString());
         s.putAll(KafkaBroker.SETTINGS);
         try {
@@ -242,7 +256,12 @@ public final class KafkaProcess extends KafkaClients {
 
     /** The second listener of {@link #startWithMutualTls} and {@link #startWithScram}. */
     public String secureBootstrapServers() {
-        return "127.0.0.1:" + securePort;
+        return "127.0.0.1:" + secureListeners.get(0).port();
+    }
+
+    /** The SASL_SSL listener of {@link #startWithScram}. */
+    public String saslSslBootstrapServers() {
+        return "127.0.0.1:" + secureListeners.get(1).port();
     }
 
     @Override

@@ -26,6 +26,7 @@ import org.tidbcdc.routes.consume.DeadLetterTopic;
 import org.tidbcdc.routes.consume.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryHealthCheck;
 import org.tidbcdc.routes.consume.DeliveryState;
+import org.tidbcdc.routes.consume.KafkaClientSettings;
 import org.tidbcdc.routes.consume.KafkaSecurity;
 import org.tidbcdc.routes.consume.NoBlankKeyPasswordClientFactory;
 import org.tidbcdc.routes.consume.OffsetCursor;
@@ -59,6 +60,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"),
                 property(context, "cdc.decode-threads"));
         PipelineSettings.checkLogLevel(property(context, "cdc.log-level"));
+        // camel-main reads it only when it stops: a bad value would have failed the graceful shutdown
+        PipelineSettings.atLeast("SHUTDOWN_TIMEOUT_SECONDS", property(context, "camel.main.shutdown-timeout"), 1);
         Registry registry = context.getRegistry();
         registry.bind("pipelineSettings", settings);
 
@@ -68,6 +71,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("watermarks", watermarks);
         registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
         registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
+        KafkaClientSettings.check(name -> property(context, name));
+        PipelineSettings.atLeast("CDC_POLL_TIMEOUT_MS", property(context, "cdc.poll-timeout-ms"), 0);
+        PipelineSettings.atLeast("CDC_BATCHING_INTERVAL_MS", property(context, "cdc.batching-interval-ms"), 0);
         Properties kafka = kafkaAdminProperties(context);
         KafkaSecurity.check(kafka);
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
@@ -104,7 +110,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
         HikariDataSource heartbeat = lazyPool(context, "heartbeat", "cdc.heartbeat", 1, HEARTBEAT_SOCKET_TIMEOUT_MS);
-        if (Boolean.parseBoolean(property(context, "cdc.heartbeat.enabled"))) {
+        if (PipelineSettings.flag("HEARTBEAT_ENABLED", property(context, "cdc.heartbeat.enabled"))) {
             PipelineSettings.checkJdbcUrl("HEARTBEAT_JDBC_URL", heartbeat.getJdbcUrl());
         }
         registry.bind("heartbeatDataSource", heartbeat);

@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 import org.apache.camel.util.TimeUtils;
+import org.apache.kafka.common.errors.InvalidTopicException;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.logging.log4j.Level;
 
 /**
@@ -154,6 +156,15 @@ public final class PipelineSettings {
         return d;
     }
 
+    /** Boolean.parseBoolean reads anything but "true" as false: CHANGEFEED_ENABLED=yes turned the control plane off. */
+    public static boolean flag(String name, String value) {
+        String v = value == null ? "" : value.strip();
+        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(v);
+        }
+        throw new IllegalArgumentException(name + ": expected true or false, got '" + value + "'");
+    }
+
     /**
      * The pools connect lazily, so a URL no driver takes would otherwise only fail the first write, and be retried for
      * ever as if the database were down. The URL is not repeated: it may carry a password.
@@ -164,6 +175,15 @@ public final class PipelineSettings {
         } catch (SQLException e) {
             throw new IllegalArgumentException(name + ": no JDBC driver of this application takes this URL;"
                     + " expected jdbc:mysql://host:port/database");
+        }
+    }
+
+    /** Kafka's own rule for topic names (legal characters, at most 249 of them), named after the setting. */
+    public static void checkTopicName(String setting, String name) {
+        try {
+            Topic.validate(name == null ? "" : name);
+        } catch (InvalidTopicException e) {
+            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
         }
     }
 

@@ -13,6 +13,7 @@ import org.apache.camel.main.MainListenerSupport;
  * settings. camel-main finds the YAML routes by walking the folder of {@code routes-include-pattern}: a folder that
  * does not exist failed that walk with a bare {@code NoSuchFileException} naming no setting, and the walk does not
  * enter a folder that is itself a symbolic link, so a linked ROUTES_DIR loaded no route at all, without an error.
+ * ROUTES_RELOAD is checked here too, before camel-main binds it and names only its own property.
  */
 final class RoutesFolder extends MainListenerSupport {
 
@@ -32,5 +33,8 @@ final class RoutesFolder extends MainListenerSupport {
             }
         }
         PipelineSettings.checkRoutesDir(routesDir);
+        // camel-main's own message names its property, not the variable
+        PipelineSettings.flag("ROUTES_RELOAD",
+                context.resolvePropertyPlaceholders("{{camel.main.routes-reload-enabled}}"));
     }
 }

@@ -105,4 +105,14 @@ class PipelineSettingsTest {
         assertThatThrownBy(() -> PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", "ten seconds"))
                 .hasMessageStartingWith("CHANGEFEED_RESUME_BACKOFF: expected a duration");
     }
+
+    @Test
+    void aFlagIsTrueOrFalseAndAnythingElseStopsStartupInsteadOfReadingAsFalse() {
+        assertThat(PipelineSettings.flag("CHANGEFEED_ENABLED", " TRUE")).isTrue();
+        assertThat(PipelineSettings.flag("CHANGEFEED_ENABLED", "false")).isFalse();
+        for (String bad : new String[] {"yes", "1", "on", ""}) {
+            assertThatThrownBy(() -> PipelineSettings.flag("CHANGEFEED_ENABLED", bad)).as(bad)
+                    .hasMessage("CHANGEFEED_ENABLED: expected true or false, got '" + bad + "'");
+        }
+    }
 }

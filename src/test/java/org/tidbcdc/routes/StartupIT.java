@@ -97,15 +97,29 @@ class StartupIT {
 
     @Test
     void settingsThatCanOnlyFailLaterStopStartupNamingThem() throws Exception {
-        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
-        s.put("cdc.audit.jdbc-url", "jdbc:postgresql://db:5432/cdc_audit");
-        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining("AUDIT_JDBC_URL: no JDBC driver");
+        assertStartupStops("AUDIT_JDBC_URL: no JDBC driver",
+                "cdc.audit.jdbc-url", "jdbc:postgresql://db:5432/cdc_audit");
+        assertStartupStops("CDC_DLQ_TOPIC must differ from CDC_TOPIC",
+                "cdc.dlq-topic", "ti-db-updates", "cdc.topic", "ti-db-updates");
+        // the default CHANGEFEED_SINK_URI holds the topic: the message named the URI, which nobody had set
+        assertStartupStops("CDC_TOPIC: Topic name is invalid: 'ti db updates'", "cdc.topic", "ti db updates");
+        // read as false before: the control plane was off, without a word
+        assertStartupStops("CHANGEFEED_ENABLED: expected true or false, got 'yes'", "cdc.changefeed.enabled", "yes");
+        // five milliseconds, not seconds: every health poll and the changefeed's, 200 times a second
+        assertStartupStops("HEALTH_POLL_INTERVAL: must be at least 100ms, got '5'",
+                "cdc.changefeed.enabled", "true", "cdc.health.poll-interval", "5");
+        // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
+        assertStartupStops("CDC_FETCH_MAX_WAIT_MS: Invalid value -5 for configuration fetch.max.wait.ms",
+                "cdc.fetch-max-wait-ms", "-5");
+    }
 
-        Map<String, String> same = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
-        same.put("cdc.dlq-topic", "ti-db-updates");
-        same.put("cdc.topic", "ti-db-updates");
-        assertThatThrownBy(() -> RoutesApp.start(same))
-                .hasStackTraceContaining("CDC_DLQ_TOPIC must differ from CDC_TOPIC");
+    /** Startup with these properties (name, value, …) over a folder with one timer route stops with the message. */
+    void assertStartupStops(String message, String... properties) throws Exception {
+        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        for (int i = 0; i < properties.length; i += 2) {
+            s.put(properties[i], properties[i + 1]);
+        }
+        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining(message);
     }
 
     @Test

@@ -12,11 +12,10 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.internals.Topic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tidbcdc.routes.PipelineSettings;
 
 /**
  * Creates the dead-letter topic when it is absent, sized so that any record the source topic accepts fits, with
@@ -36,8 +35,8 @@ public final class DeadLetterTopic {
     private volatile boolean ready;
 
     public DeadLetterTopic(Properties adminProperties, String sourceTopic, String topic) {
-        checkName("CDC_TOPIC", sourceTopic);
-        checkName("CDC_DLQ_TOPIC", topic);
+        PipelineSettings.checkTopicName("CDC_TOPIC", sourceTopic);
+        PipelineSettings.checkTopicName("CDC_DLQ_TOPIC", topic);
         if (topic.equals(sourceTopic)) {
             throw new IllegalArgumentException("CDC_DLQ_TOPIC must differ from CDC_TOPIC ('" + topic + "'): a dead"
                     + " letter would be consumed again and dead-lettered again, for ever");
@@ -69,15 +68,6 @@ public final class DeadLetterTopic {
                 }
             }
             ready = true;
-        }
-    }
-
-    /** Kafka's own rule for topic names (legal characters, at most 249 of them), named after the setting. */
-    static void checkName(String setting, String name) {
-        try {
-            Topic.validate(name == null ? "" : name);
-        } catch (InvalidTopicException e) {
-            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
         }
     }
 

@@ -51,7 +51,7 @@ public final class ObservabilityBeans {
                 PipelineSettings.positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
         registry.bind("heartbeatTable", heartbeats);
         registry.bind("freshness", freshness);
-        if (Boolean.parseBoolean(property(context, "cdc.heartbeat.enabled"))) {
+        if (PipelineSettings.flag("HEARTBEAT_ENABLED", property(context, "cdc.heartbeat.enabled"))) {
             registry.bind("heartbeat-health", new HeartbeatHealthCheck(freshness, assignment));
         }
         registry.bind("pipelineMetrics", new PipelineMetrics(meters, heartbeats, freshness, lag));

@@ -1,6 +1,7 @@
 package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
@@ -19,9 +20,11 @@ import org.tidbcdc.routes.canal.ValueCompression;
 @Configuration
 public class ControlPlaneConfiguration implements CamelConfiguration {
 
+    private static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(100);
+
     @Override
     public void configure(CamelContext context) {
-        boolean enabled = Boolean.parseBoolean(setting(context, "cdc.changefeed.enabled"));
+        boolean enabled = PipelineSettings.flag("CHANGEFEED_ENABLED", setting(context, "cdc.changefeed.enabled"));
         Clock clock = Clock.systemUTC();
         ClusterState cluster = new ClusterState(clock);
         String id = setting(context, "cdc.changefeed.id");
@@ -29,6 +32,8 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         String largeMessageOption = setting(context, "cdc.changefeed.large-message");
         String claimCheckStorage = setting(context, "cdc.changefeed.claim-check-storage-uri");
         ValueCompression compression = ValueCompression.of(setting(context, "cdc.changefeed.large-message-compression"));
+        // the default CHANGEFEED_SINK_URI holds CDC_TOPIC: a bad topic name is named as such, not as a bad URI
+        PipelineSettings.checkTopicName("CDC_TOPIC", setting(context, "cdc.topic"));
         // with the control plane off its routes never start; the beans exist only because the routes name them
         ChangefeedSpec spec = enabled
                 ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
@@ -54,9 +59,11 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster));
         context.getRegistry().bind("changefeedStatus", status);
         context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, status,
-                resumePolicy, Boolean.parseBoolean(setting(context, "cdc.changefeed.resume-stopped")),
-                Boolean.parseBoolean(setting(context, "cdc.changefeed.auto-resume")), clock));
+                resumePolicy,
+                PipelineSettings.flag("CHANGEFEED_RESUME_STOPPED", setting(context, "cdc.changefeed.resume-stopped")),
+                PipelineSettings.flag("CHANGEFEED_AUTO_RESUME", setting(context, "cdc.changefeed.auto-resume")), clock));
         if (enabled) {
+            checkPolling(context);
             SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
                     setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
             if (tls != null) {
@@ -71,6 +78,22 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
             cluster.listener(exporter);
             status.listener(exporter);
         }
+    }
+
+    /** The control-plane routes read these themselves: a value Camel cannot use would only fail there, unnamed. */
+    private static void checkPolling(CamelContext context) {
+        Duration interval = PipelineSettings.positiveDuration("HEALTH_POLL_INTERVAL",
+                setting(context, "cdc.health.poll-interval"));
+        if (interval.compareTo(MIN_POLL_INTERVAL) < 0) {
+            // a number without a unit is milliseconds: HEALTH_POLL_INTERVAL=5 would ask PD and TiCDC 200 times a second
+            throw new IllegalArgumentException("HEALTH_POLL_INTERVAL: must be at least " + MIN_POLL_INTERVAL.toMillis()
+                    + "ms, got '" + setting(context, "cdc.health.poll-interval") + "'; a number without a unit is"
+                    + " milliseconds, write 5s for five seconds");
+        }
+        PipelineSettings.atLeast("CONTROL_CONNECT_TIMEOUT_MS", setting(context, "cdc.control.connect-timeout-ms"), 1);
+        PipelineSettings.atLeast("CONTROL_RESPONSE_TIMEOUT_MS", setting(context, "cdc.control.response-timeout-ms"), 1);
+        PipelineSettings.atLeast("CHANGEFEED_REQUEST_TIMEOUT_MS",
+                setting(context, "cdc.changefeed.request-timeout-ms"), 1);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +78,19 @@ public final class DeadLetterTopic {
             return 0;
         }
         ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, sourceTopic);
-        Config c = admin.describeConfigs(List.of(r)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(r);
+        Config c;
+        try {
+            c = admin.describeConfigs(List.of(r)).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(r);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicAuthorizationException)) {
+                throw e;
+            }
+            // only a sizing hint: without it the topic was never created and every dead letter retried for ever
+            LOG.warn("Cannot read max.message.bytes of {}: this client has no DESCRIBE_CONFIGS ACL on it; the"
+                    + " dead-letter topic {} takes records of up to {} bytes", sourceTopic, topic,
+                    MIN_MAX_MESSAGE_BYTES);
+            return 0;
+        }
         var entry = c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         return entry == null || entry.value() == null ? 0 : Integer.parseInt(entry.value());
     }

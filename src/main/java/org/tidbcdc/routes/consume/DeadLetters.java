@@ -47,8 +47,8 @@ public final class DeadLetters {
     }
 
     /**
-     * Takes the failed child exchange whose body is a rejected record; false when the dead-letter topic holds the
-     * record already, which then is not sent again.
+     * Takes the split exchange whose body is a rejected record; false when the dead-letter topic holds the record
+     * already, which then is not sent again.
      */
     public boolean isNew(Exchange failed) {
         Exchange record = failed.getMessage().getBody(Exchange.class);
@@ -61,16 +61,18 @@ public final class DeadLetters {
         return true;
     }
 
-    /** Rewrites the failed child exchange into the message sent to the dead-letter topic. */
+    /** Rewrites the split exchange of a rejected record into the message sent to the dead-letter topic. */
     public void prepare(Exchange failed) {
         Exchange record = failed.getMessage().getBody(Exchange.class);
         failed.setProperty(RECORD, record);
         Message original = record.getMessage();
-        Throwable error = failed.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        Throwable error = failed.getProperty(OffsetCursor.BATCH, KafkaBatch.class).rejected().get(record);
         Source source = RecordDecoder.sourceOf(original);
 
         Message out = failed.getMessage();
-        out.getHeaders().clear();
+        // Camel's own headers stay (camel-kafka does not send them): the error handler counts redeliveries in them, and
+        // a send that fails is redelivered with this exchange
+        out.removeHeaders("*", "Camel*");
         Headers headers = original.getHeader(KafkaConstants.HEADERS, Headers.class);
         if (headers != null) {
             for (Header h : headers) {
@@ -93,13 +95,21 @@ public final class DeadLetters {
         out.setHeader(SOURCE_PARTITION, bytes(String.valueOf(source.partition())));
         out.setHeader(SOURCE_OFFSET, bytes(String.valueOf(source.offset())));
         out.setBody(original.getBody(byte[].class));
-        LOG.warn("Dead-lettered {}-{}@{}: {}: {}", source.topic(), source.partition(), source.offset(), errorClass,
-                errorMessage);
     }
 
     /** The broker acknowledged the dead letter prepared on this exchange. */
     public void sent(Exchange exchange) {
-        history.sent(exchange.getProperty(RECORD, Exchange.class));
+        Exchange record = exchange.getProperty(RECORD, Exchange.class);
+        history.sent(record);
+        // logged once acknowledged: a send that fails is retried, and each attempt would log it again
+        Source source = RecordDecoder.sourceOf(record.getMessage());
+        LOG.warn("Dead-lettered {}-{}@{}: {}: {}", source.topic(), source.partition(), source.offset(),
+                text(exchange.getMessage().getHeader(ERROR_CLASS, byte[].class)),
+                text(exchange.getMessage().getHeader(ERROR_MESSAGE, byte[].class)));
+    }
+
+    private static String text(byte[] header) {
+        return header == null ? "" : new String(header, StandardCharsets.UTF_8);
     }
 
     private static byte[] bytes(String s) {

@@ -25,8 +25,7 @@ import org.tidbcdc.routes.canal.Source;
  *
  * <p>The whole batch is decoded in one call rather than in a Camel split with one exchange per record: the benchmark
  * profile showed the per-record exchange copy, bean binding, unit of work and metrics events costing as much as the
- * decoding. Undecodable records are rare, so they alone are split, one exchange each, and {@link #reject} throws their
- * error again, so the route configuration's dead-letter handler sends them on as it always has.
+ * decoding. Undecodable records are rare, so they alone are split, one exchange each, for the dead-letter topic.
  *
  * <p>Decoding a record touches nothing but the record, so helper threads decode a batch alongside the consumer thread,
  * taking small runs of records in turn, and also render what the enabled sinks will write. Without them a change's
@@ -89,12 +88,6 @@ public final class RecordDecoder {
     public List<Exchange> rejected(Exchange exchange) {
         KafkaBatch batch = exchange.getProperty(OffsetCursor.BATCH, KafkaBatch.class);
         return batch == null ? List.of() : new ArrayList<>(batch.rejected().keySet());
-    }
-
-    /** Takes a split exchange whose body is one rejected record, and throws why it was rejected. */
-    public void reject(Exchange split) {
-        Exchange record = split.getMessage().getBody(Exchange.class);
-        throw split.getProperty(OffsetCursor.BATCH, KafkaBatch.class).rejected().get(record);
     }
 
     /** Per record, in order: its {@link DecodedRecord}, or the {@link CanalFormatException} it can never get past. */

@@ -81,14 +81,13 @@ class RecordDecoderTest {
     }
 
     @Test
-    void aRejectedRecordIsThrownAgainWithWhyItWasRejected() {
+    void aRejectedRecordKeepsWhyItWasRejectedForItsDeadLetter() {
         RecordDecoder decoder = new RecordDecoder(new CanalDecoder(), new Watermarks());
         Exchange batch = batch(200);
         decoder.decodeAll(batch);
-        Exchange split = new DefaultExchange(context);
-        split.setProperty(OffsetCursor.BATCH, batch.getProperty(OffsetCursor.BATCH));
-        split.getMessage().setBody(decoder.rejected(batch).get(0));
-        assertThatThrownBy(() -> decoder.reject(split)).isInstanceOf(CanalFormatException.class);
+        Exchange first = decoder.rejected(batch).get(0);
+        assertThat(batch.getProperty(OffsetCursor.BATCH, KafkaBatch.class).rejected().get(first))
+                .isInstanceOf(CanalFormatException.class);
     }
 
     @Test

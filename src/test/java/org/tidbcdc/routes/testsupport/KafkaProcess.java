@@ -37,6 +37,7 @@ public final class KafkaProcess extends KafkaClients {
     private final int port;
     private final List<String> jvmOptions;
     private final List<SecureListener> secureListeners;
+    private final Map<String, String> brokerSettings;
     private Process process;
 
     /** A listener besides the plain one, named after its protocol, with its {@code listener.name.<name>.*} settings. */
@@ -47,12 +48,18 @@ public final class KafkaProcess extends KafkaClients {
     }
 
     private KafkaProcess(Path dir, int port, List<String> jvmOptions, List<SecureListener> secureListeners) {
+        this(dir, port, jvmOptions, secureListeners, Map.of());
+    }
+
+    private KafkaProcess(Path dir, int port, List<String> jvmOptions, List<SecureListener> secureListeners,
+            Map<String, String> brokerSettings) {
         this.dir = dir;
         this.config = dir.resolve("server.properties");
         this.log = dir.resolve("kafka.log");
         this.port = port;
         this.jvmOptions = jvmOptions;
         this.secureListeners = secureListeners;
+        this.brokerSettings = brokerSettings;
     }
 
     /** Formats a fresh log folder under {@code dir} and starts the broker on a free port. */
@@ -103,6 +110,21 @@ public final class KafkaProcess extends KafkaClients {
                 new SecureListener("SASL_PLAINTEXT", sasl), new SecureListener("SASL_SSL", saslSsl))));
     }
 
+    /**
+     * The broker with a second listener, {@link #secureBootstrapServers()}, that takes SASL SCRAM-SHA-512 only, and
+     * Kafka's ACL authorizer: a SCRAM user may do only what an ACL allows it. The plain listener's clients (the test's
+     * own, and the broker itself) are {@code User:ANONYMOUS}, a super user, so they create users, topics and ACLs.
+     */
+    public static KafkaProcess startWithAcls(Path dir) {
+        Map<String, String> sasl = new LinkedHashMap<>();
+        sasl.put("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        sasl.put("scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        return start(new KafkaProcess(dir, RoutesApp.freePort(), JVM_OPTIONS,
+                List.of(new SecureListener("SASL_PLAINTEXT", sasl)),
+                Map.of("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                        "super.users", "User:ANONYMOUS")));
+    }
+
     private static KafkaProcess start(KafkaProcess kafka) {
         try {
             Files.createDirectories(kafka.dir);
@@ -133,6 +155,7 @@ public final class KafkaProcess extends KafkaClients {
         }
         s.put("log.dirs", dir.resolve("data").toAbsolutePath().toString());
         s.putAll(KafkaBroker.SETTINGS);
+        s.putAll(brokerSettings);
         try {
             Files.writeString(config, s.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                     .collect(Collectors.joining("\n", "", "\n")), StandardCharsets.UTF_8);

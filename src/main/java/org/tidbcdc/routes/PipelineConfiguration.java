@@ -86,7 +86,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
         AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume");
         registry.bind("authenticationRetry", authentication);
-        ObservabilityBeans.bind(context, watermarks, authentication);
+        ObservabilityBeans.bind(context, watermarks, authentication, kafka);
 
         registry.bind("changeLog", new ChangeLog());
 

@@ -11,11 +11,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.builder.NotifyBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,13 +110,36 @@ class ObservabilityIT {
     @Test
     void theKafkaConsumerIsNotReadyUntilItHoldsAPartition() {
         String missing = "absent-" + UUID.randomUUID();
-        try (RoutesApp app = app(Map.of("cdc.topic", missing))) {
+        try (RoutesApp app = app(Map.of("cdc.topic", missing, "cdc.kafka.auth-retry-interval", "1s"))) {
             Management m = new Management(app);
             await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
-                    .contains("no partition is assigned"));
+                    .contains("no partition is assigned: the topic '" + missing + "' does not exist"));
             assertThat(m.ready().status()).isEqualTo(503);
             kafka.createTopic(missing, 3);
             await().atMost(WAIT).until(() -> "UP".equals(m.ready().checkState("kafka-consumer")));
+        }
+    }
+
+    @Test
+    void aMemberBeyondThePartitionCountIsNotReadyAndTheBrokerIsNotBlamed() throws Exception {
+        String single = "single-" + UUID.randomUUID();
+        kafka.createTopic(single, 1);
+        try (RoutesApp first = app(Map.of("cdc.topic", single))) {
+            await().atMost(WAIT).until(() -> "UP".equals(new Management(first).ready().checkState("kafka-consumer")));
+            try (RoutesApp second = app(Map.of("cdc.topic", single, "cdc.instance-id", "standby-" + single,
+                    "cdc.sink-dir", Files.createDirectories(sinkDir.resolve("standby")).toString(),
+                    "cdc.kafka.auth-retry-interval", "1s"))) {
+                NotifyBuilder asked = new NotifyBuilder(second.context()).fromRoute("cdc-kafka-authentication")
+                        .whenCompleted(2).create();
+                Management m = new Management(second);
+                await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
+                        .contains("no partition is assigned"));
+                // the broker has been asked since: nothing it says keeps this member from reading
+                assertThat(asked.matches(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+                assertThat(m.ready().check("kafka-consumer").path("message").asText())
+                        .contains("other members hold every partition")
+                        .doesNotContain("ACL", single + "' does not exist");
+            }
         }
     }
 

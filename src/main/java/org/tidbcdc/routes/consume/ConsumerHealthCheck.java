@@ -16,21 +16,24 @@ import org.tidbcdc.routes.ReadinessCheck;
 
 /**
  * Readiness: the Kafka consumer reaches a broker and holds at least one partition. A member without partitions (the
- * topic does not exist yet, a rebalance is under way, or other members hold every partition) consumes nothing, so it
- * is not ready, even though it is connected.
+ * topic does not exist yet, the ACLs do not let it read, a rebalance is under way, or other members hold every
+ * partition) consumes nothing, so it is not ready, even though it is connected. {@link ConsumerAccess} names the cause
+ * when the broker can.
  */
 public final class ConsumerHealthCheck extends ReadinessCheck {
 
     private final CamelContext context;
     private final ConsumerAssignment assignment;
     private final AuthenticationRetry authentication;
+    private final ConsumerAccess access;
 
     public ConsumerHealthCheck(CamelContext context, ConsumerAssignment assignment,
-            AuthenticationRetry authentication) {
+            AuthenticationRetry authentication, ConsumerAccess access) {
         super("cdc", "kafka-consumer");
         this.context = context;
         this.assignment = assignment;
         this.authentication = authentication;
+        this.access = access;
     }
 
     @Override
@@ -62,6 +65,12 @@ public final class ConsumerHealthCheck extends ReadinessCheck {
                         + " again by itself once the broker takes them (asked every KAFKA_AUTH_RETRY_INTERVAL)").down();
                 return;
             }
+            String problem = access.problem();
+            if (!task.isReady() && problem != null) {
+                // camel-kafka reconnects after each refused poll: "not ready" would hide the broker's reason
+                builder.message("not consuming from Kafka at " + task.getBootstrapServers() + ": " + problem).down();
+                return;
+            }
             if (!task.isReady()) {
                 builder.message("not connected to Kafka at " + task.getBootstrapServers() + ": "
                         + task.buildStateMessage());
@@ -73,8 +82,10 @@ public final class ConsumerHealthCheck extends ReadinessCheck {
             }
         }
         if (partitions.isEmpty()) {
-            builder.message("connected, but no partition is assigned: the topic does not exist yet, the group is "
-                    + "rebalancing, or other members hold every partition").down();
+            String problem = access.problem();
+            builder.message("connected, but no partition is assigned: " + (problem != null ? problem
+                    : "the topic does not exist yet, the group is rebalancing, or other members hold every partition"))
+                    .down();
             return;
         }
         builder.up();

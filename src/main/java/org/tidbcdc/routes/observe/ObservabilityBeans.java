@@ -2,6 +2,7 @@ package org.tidbcdc.routes.observe;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -11,6 +12,7 @@ import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
 import org.tidbcdc.routes.PipelineSettings;
 import org.tidbcdc.routes.consume.AuthenticationRetry;
+import org.tidbcdc.routes.consume.ConsumerAccess;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerHealthCheck;
 import org.tidbcdc.routes.consume.ConsumerLag;
@@ -27,7 +29,8 @@ public final class ObservabilityBeans {
     private ObservabilityBeans() {
     }
 
-    public static void bind(CamelContext context, Watermarks watermarks, AuthenticationRetry authentication) {
+    public static void bind(CamelContext context, Watermarks watermarks, AuthenticationRetry authentication,
+            Properties kafka) {
         if (Boolean.parseBoolean(property(context, "camel.management.enabled"))) {
             ManagementPort.checkFree(context.getPropertiesComponent().resolveProperty("camel.management.host")
                     .orElse("0.0.0.0"), property(context, "camel.management.port"));
@@ -40,7 +43,10 @@ public final class ObservabilityBeans {
         ConsumerLag lag = new ConsumerLag();
         registry.bind("consumerAssignment", assignment);
         registry.bind(KafkaConstants.KAFKA_SUBSCRIBE_ADAPTER, new TrackedSubscription(assignment));
-        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication));
+        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"),
+                property(context, "cdc.group-id"), assignment);
+        registry.bind("consumerAccess", access);
+        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));
         new PartitionGauges(meters, assignment, lag, watermarks, clock);
 
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),

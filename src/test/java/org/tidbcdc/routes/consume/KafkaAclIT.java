@@ -101,6 +101,7 @@ class KafkaAclIT {
             s.put("cdc.retry.delay-ms", "100");
             s.put("cdc.retry.max-delay-ms", "500");
             s.put("cdc.retry.max-redeliveries", "2");
+            s.put("cdc.kafka.auth-retry-interval", "1s");
             return s;
         }
     }
@@ -152,14 +153,36 @@ class KafkaAclIT {
                 RoutesApp app = RoutesApp.start(g.settings(sinkDir))) {
             Management m = new Management(app);
             long offset = kafka.send(g.topic(), 0, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
-            // camel-kafka logs the broker's refusal of each poll; its health state keeps only "not ready"
+            // camel-kafka logs the broker's refusal of each poll, but its health state keeps only "not ready"
             await().atMost(WAIT).until(() -> polls.count("GroupAuthorizationException") > 0);
-            assertThat(m.ready().check("kafka-consumer").path("message").asText())
-                    .contains("KafkaConsumer is not ready");
+            await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
+                    .contains("ACLs do not let this client READ the group '" + group + "' (CDC_GROUP_ID)"));
             assertThat(kafka.committedOffset(group, g.topic(), 0)).isLessThanOrEqualTo(offset);
 
             g.allow(ResourceType.GROUP, group, AclOperation.READ);
             await().atMost(WAIT).until(() -> kafka.committedOffset(group, g.topic(), 0) == offset + 1);
+            assertThat(FileSinkScan.of(sinkDir).lines()).isEqualTo(1);
+            await().atMost(WAIT).until(() -> "UP".equals(m.ready().checkState("kafka-consumer")));
+        }
+    }
+
+    @Test
+    void withoutReadOnTheTopicReadinessNamesTheTopicAndConsumptionStartsOnceGranted() throws Exception {
+        Grant g = Grant.of(AclOperation.CREATE, AclOperation.WRITE, AclOperation.READ);
+        try (Admin admin = kafka.admin()) {
+            admin.deleteAcls(List.of(new AclBindingFilter(
+                    new ResourcePatternFilter(ResourceType.TOPIC, g.topic(), PatternType.LITERAL),
+                    AccessControlEntryFilter.ANY))).all().get(30, TimeUnit.SECONDS);
+        }
+        try (RoutesApp app = RoutesApp.start(g.settings(sinkDir))) {
+            Management m = new Management(app);
+            long offset = kafka.send(g.topic(), 2, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+            await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
+                    .contains("ACLs do not let this client READ the topic '" + g.topic() + "' (CDC_TOPIC)"));
+            assertThat(m.ready().status()).isEqualTo(503);
+
+            g.allow(ResourceType.TOPIC, g.topic(), AclOperation.READ);
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + g.topic(), g.topic(), 2) == offset + 1);
             assertThat(FileSinkScan.of(sinkDir).lines()).isEqualTo(1);
             await().atMost(WAIT).until(() -> "UP".equals(m.ready().checkState("kafka-consumer")));
         }

@@ -21,6 +21,7 @@ public final class ChangefeedReconciler {
 
     private final ChangefeedSpec spec;
     private final ClusterState cluster;
+    private final ClusterEndpoints endpoints;
     private final ChangefeedStatus status;
     private final ResumePolicy resumePolicy;
     private final boolean resumeStopped;
@@ -30,10 +31,12 @@ public final class ChangefeedReconciler {
     // the checkpoint when we last created or resumed it: progress beyond it shows the action worked
     private long awaitingProgressFrom = -1;
 
-    public ChangefeedReconciler(ChangefeedSpec spec, ClusterState cluster, ChangefeedStatus status,
-            ResumePolicy resumePolicy, boolean resumeStopped, boolean autoResume, Clock clock) {
+    public ChangefeedReconciler(ChangefeedSpec spec, ClusterState cluster, ClusterEndpoints endpoints,
+            ChangefeedStatus status, ResumePolicy resumePolicy, boolean resumeStopped, boolean autoResume,
+            Clock clock) {
         this.spec = spec;
         this.cluster = cluster;
+        this.endpoints = endpoints;
         this.status = status;
         this.resumePolicy = resumePolicy;
         this.resumeStopped = resumeStopped;
@@ -45,6 +48,7 @@ public final class ChangefeedReconciler {
     /** The answer to GET /api/v2/changefeeds/{id}. */
     public synchronized Action observe(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
+        endpoints.judge(exchange, answer);
         if (answer.status() == 400 && TicdcAnswers.NOT_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
             return absent();
         }
@@ -70,6 +74,7 @@ public final class ChangefeedReconciler {
     /** The answer to POST /api/v2/changefeeds. */
     public synchronized void created(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
+        endpoints.judge(exchange, answer);
         if (answer.isSuccess()) {
             long startTs = answer.json().flatMap(ChangefeedInfo::parse).map(ChangefeedInfo::checkpointTs).orElse(0L);
             awaitingProgressFrom = startTs;
@@ -90,6 +95,7 @@ public final class ChangefeedReconciler {
     /** The answer to POST /api/v2/changefeeds/{id}/resume. */
     public synchronized void resumed(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
+        endpoints.judge(exchange, answer);
         if (answer.isSuccess()) {
             TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),
                     resumePolicy.maxResumes());

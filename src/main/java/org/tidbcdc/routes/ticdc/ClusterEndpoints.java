@@ -9,11 +9,15 @@ import org.apache.camel.Exchange;
 
 /**
  * Where the routes reach PD, TiDB and TiCDC: each setting may list several members, as TiCDC's {@code --pd} does. A
- * poll asks the member in use; one that gives no answer at all (refused, timed out) makes the next poll ask the next
- * member, round the list. Any PD member answers for the cluster, and any TiCDC capture forwards to the owner, so the
- * control plane (and readiness, which the changefeed check gates) outlives one member.
+ * poll asks the member in use; one that gives no answer at all (refused, timed out), or answers that it cannot serve
+ * now ({@link #cannotServe}), makes the next poll ask the next member, round the list. Any PD member answers for the
+ * cluster, and any TiCDC capture forwards to the owner, so the control plane (and readiness, which the changefeed
+ * check gates) outlives one member.
  */
 public final class ClusterEndpoints {
+
+    /** The exchange property that holds which member (a turn of the list, not yet reduced to an index) was asked. */
+    static final String ASKED = "cdcMemberAsked";
 
     private final Map<Component, List<String>> urls = new EnumMap<>(Component.class);
     private final Map<Component, AtomicInteger> inUse = new EnumMap<>(Component.class);
@@ -27,28 +31,72 @@ public final class ClusterEndpoints {
         }
     }
 
-    public String pd() {
-        return url(Component.PD);
+    public String pd(Exchange exchange) {
+        return ask(Component.PD, exchange);
     }
 
-    public String tidb() {
-        return url(Component.TIDB);
+    public String tidb(Exchange exchange) {
+        return ask(Component.TIDB, exchange);
     }
 
-    public String ticdc() {
-        return url(Component.TICDC);
+    public String ticdc(Exchange exchange) {
+        return ask(Component.TICDC, exchange);
     }
 
-    /** The poll of the component the route names ({@link ClusterProbe#COMPONENT}) got no answer: try the next one. */
+    /** The request of the component the route names ({@link ClusterProbe#COMPONENT}) got no answer. */
     public void unanswered(Exchange exchange) {
-        Component component = exchange.getProperty(ClusterProbe.COMPONENT, Component.class);
-        if (component != null) {
-            inUse.get(component).incrementAndGet();
+        passOver(exchange, "gave no answer");
+    }
+
+    /** Passes over the member that gave this answer when it says that this member cannot serve now. */
+    void judge(Exchange exchange, HttpAnswer answer) {
+        if (cannotServe(answer)) {
+            passOver(exchange, "answered " + TicdcAnswers.describe(answer));
         }
     }
 
-    private String url(Component component) {
+    /**
+     * The member says that it, rather than the cluster, cannot serve now, so another member may: a TiCDC capture that
+     * is starting (503 CDC:ErrServerIsNotReady) or stopping (liveness 1 in /api/v2/status), a PD member that sees no
+     * leader (503; a member cut off from the others sees none while they have one), a TiDB server shutting down (500
+     * with an empty body), a gateway in front of the member (502, 503, 504). Errors that hold for the whole cluster,
+     * such as TiCDC's 500 CDC:ErrClusterIsUnhealthy or 400 CDC:ErrChangeFeedNotExists, keep the member.
+     */
+    static boolean cannotServe(HttpAnswer answer) {
+        int status = answer.status();
+        if (status == 502 || status == 503 || status == 504) {
+            return true;
+        }
+        if (status == 500) {
+            return answer.body().isBlank();
+        }
+        return answer.isSuccess() && answer.json().map(json -> json.path("liveness").asInt(0) != 0).orElse(false);
+    }
+
+    /**
+     * Moves past the member the request asked, once: two polls that fail on the same member at the same time (the
+     * TiCDC health poll and the changefeed poll) must not move twice, which with two members would go back to it.
+     */
+    private void passOver(Exchange exchange, String why) {
+        Component component = exchange.getProperty(ClusterProbe.COMPONENT, Component.class);
+        Integer asked = exchange.getProperty(ASKED, Integer.class);
+        if (component == null || asked == null) {
+            return;
+        }
         List<String> members = urls.get(component);
-        return members.get(Math.floorMod(inUse.get(component).get(), members.size()));
+        if (members.size() > 1 && inUse.get(component).compareAndSet(asked, asked + 1)) {
+            TrackedState.LOG.info("{} member {} {}: the next poll asks {}", component.displayName(),
+                    member(members, asked), why, member(members, asked + 1));
+        }
+    }
+
+    private String ask(Component component, Exchange exchange) {
+        int turn = inUse.get(component).get();
+        exchange.setProperty(ASKED, turn);
+        return member(urls.get(component), turn);
+    }
+
+    private static String member(List<String> members, int turn) {
+        return members.get(Math.floorMod(turn, members.size()));
     }
 }

@@ -16,9 +16,11 @@ public final class ClusterProbe {
     public static final String STATE = "cdcComponentState";
 
     private final ClusterState cluster;
+    private final ClusterEndpoints endpoints;
 
-    public ClusterProbe(ClusterState cluster) {
+    public ClusterProbe(ClusterState cluster, ClusterEndpoints endpoints) {
         this.cluster = cluster;
+        this.endpoints = endpoints;
     }
 
     public void pdMembers(Exchange exchange) {
@@ -58,8 +60,10 @@ public final class ClusterProbe {
         cluster.record(component(exchange), state == null ? ComponentState.unknown("the poll asked nothing") : state);
     }
 
-    private static void fold(Exchange exchange, Function<HttpAnswer, ComponentState> rule) {
-        fold(exchange, rule.apply(HttpAnswer.of(exchange)));
+    private void fold(Exchange exchange, Function<HttpAnswer, ComponentState> rule) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        fold(exchange, rule.apply(answer));
+        endpoints.judge(exchange, answer);
     }
 
     private static void fold(Exchange exchange, ComponentState next) {

@@ -51,14 +51,15 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         String pd = setting(context, "cdc.pd.url");
         String tidb = setting(context, "cdc.tidb.status-url");
         String ticdc = setting(context, "cdc.ticdc.url");
-        context.getRegistry().bind("clusterEndpoints", enabled
+        ClusterEndpoints endpoints = enabled
                 ? new ClusterEndpoints(ComponentUrl.of("PD_URL", pd), ComponentUrl.of("TIDB_STATUS_URL", tidb),
                         ComponentUrl.of("TICDC_URL", ticdc))
-                : new ClusterEndpoints(List.of(pd), List.of(tidb), List.of(ticdc)));
+                : new ClusterEndpoints(List.of(pd), List.of(tidb), List.of(ticdc));
+        context.getRegistry().bind("clusterEndpoints", endpoints);
         context.getRegistry().bind("clusterState", cluster);
-        context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster));
+        context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster, endpoints));
         context.getRegistry().bind("changefeedStatus", status);
-        context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, status,
+        context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, endpoints, status,
                 resumePolicy,
                 PipelineSettings.flag("CHANGEFEED_RESUME_STOPPED", setting(context, "cdc.changefeed.resume-stopped")),
                 PipelineSettings.flag("CHANGEFEED_AUTO_RESUME", setting(context, "cdc.changefeed.auto-resume")), clock));

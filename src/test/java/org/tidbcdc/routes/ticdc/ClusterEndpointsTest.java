@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 class ClusterEndpointsTest {
 
     private final DefaultCamelContext context = new DefaultCamelContext();
+    private final ClusterEndpoints endpoints = new ClusterEndpoints(List.of("http://pd1:2379", "http://pd2:2379"),
+            List.of("http://tidb:10080"), List.of("http://cdc1:8300", "http://cdc2:8300", "http://cdc3:8300"));
 
     private Exchange pollOf(String component) {
         Exchange exchange = new DefaultExchange(context);
@@ -19,23 +21,89 @@ class ClusterEndpointsTest {
         return exchange;
     }
 
+    /** A poll that asks PD once and gets no answer. */
+    private String pdUnanswered() {
+        Exchange poll = pollOf("PD");
+        String asked = endpoints.pd(poll);
+        endpoints.unanswered(poll);
+        return asked;
+    }
+
     @Test
     void aMemberThatGivesNoAnswerPassesThePollsToTheNextRoundTheList() {
-        ClusterEndpoints endpoints = new ClusterEndpoints(List.of("http://pd1:2379", "http://pd2:2379"),
-                List.of("http://tidb:10080"), List.of("http://cdc1:8300", "http://cdc2:8300", "http://cdc3:8300"));
-        assertThat(endpoints.pd()).isEqualTo("http://pd1:2379");
-        endpoints.unanswered(pollOf("PD"));
-        assertThat(endpoints.pd()).isEqualTo("http://pd2:2379");
-        endpoints.unanswered(pollOf("PD"));
-        assertThat(endpoints.pd()).isEqualTo("http://pd1:2379");
+        assertThat(pdUnanswered()).isEqualTo("http://pd1:2379");
+        assertThat(pdUnanswered()).isEqualTo("http://pd2:2379");
+        assertThat(endpoints.pd(pollOf("PD"))).isEqualTo("http://pd1:2379");
 
         // each component keeps its own member in use
-        assertThat(endpoints.ticdc()).isEqualTo("http://cdc1:8300");
-        endpoints.unanswered(pollOf("TICDC"));
-        endpoints.unanswered(pollOf("TICDC"));
-        assertThat(endpoints.ticdc()).isEqualTo("http://cdc3:8300");
-        endpoints.unanswered(pollOf("TIDB"));
-        assertThat(endpoints.tidb()).isEqualTo("http://tidb:10080");
-        assertThat(endpoints.pd()).isEqualTo("http://pd1:2379");
+        Exchange ticdc = pollOf("TICDC");
+        assertThat(endpoints.ticdc(ticdc)).isEqualTo("http://cdc1:8300");
+        endpoints.unanswered(ticdc);
+        Exchange next = pollOf("TICDC");
+        assertThat(endpoints.ticdc(next)).isEqualTo("http://cdc2:8300");
+        endpoints.unanswered(next);
+        assertThat(endpoints.ticdc(pollOf("TICDC"))).isEqualTo("http://cdc3:8300");
+        Exchange tidb = pollOf("TIDB");
+        endpoints.tidb(tidb);
+        endpoints.unanswered(tidb);
+        assertThat(endpoints.tidb(pollOf("TIDB"))).isEqualTo("http://tidb:10080");
+        assertThat(endpoints.pd(pollOf("PD"))).isEqualTo("http://pd1:2379");
+    }
+
+    @Test
+    void twoPollsThatFailOnTheSameMemberAtOnceMovePastItOnce() {
+        ClusterEndpoints two = new ClusterEndpoints(List.of("http://pd:2379"), List.of("http://tidb:10080"),
+                List.of("http://cdc1:8300", "http://cdc2:8300"));
+        // the TiCDC health poll and the changefeed poll both ask cdc1, which hangs, and both give up
+        Exchange health = pollOf("TICDC");
+        Exchange changefeed = pollOf("TICDC");
+        assertThat(two.ticdc(health)).isEqualTo("http://cdc1:8300");
+        assertThat(two.ticdc(changefeed)).isEqualTo("http://cdc1:8300");
+        two.unanswered(health);
+        two.unanswered(changefeed);
+        assertThat(two.ticdc(pollOf("TICDC"))).as("moved twice, it would be back at cdc1")
+                .isEqualTo("http://cdc2:8300");
+
+        // a late failure on cdc1 does not move the polls off cdc2, which answers
+        Exchange late = pollOf("TICDC");
+        late.setProperty(ClusterEndpoints.ASKED, 0);
+        two.judge(late, new HttpAnswer(503, "{\"error_msg\":\"cdc server is not ready\","
+                + "\"error_code\":\"CDC:ErrServerIsNotReady\"}"));
+        assertThat(two.ticdc(pollOf("TICDC"))).isEqualTo("http://cdc2:8300");
+    }
+
+    @Test
+    void aMemberThatAnswersItCannotServeIsPassedOverAndAClusterWideErrorIsNot() {
+        Exchange poll = pollOf("TICDC");
+        endpoints.ticdc(poll);
+        endpoints.judge(poll, new HttpAnswer(500, "{\"error_msg\":\"[CDC:ErrClusterIsUnhealthy]TiCDC cluster is"
+                + " unhealthy\",\"error_code\":\"CDC:ErrClusterIsUnhealthy\"}"));
+        endpoints.judge(poll, new HttpAnswer(400, "{\"error_msg\":\"[CDC:ErrChangeFeedNotExists]changefeed not"
+                + " exists, default/cf\",\"error_code\":\"CDC:ErrChangeFeedNotExists\"}"));
+        endpoints.judge(poll, new HttpAnswer(200, "{\"id\":\"c1\",\"is_owner\":true,\"liveness\":0}"));
+        assertThat(endpoints.ticdc(pollOf("TICDC"))).isEqualTo("http://cdc1:8300");
+
+        endpoints.judge(poll, new HttpAnswer(200, "{\"id\":\"c1\",\"is_owner\":true,\"liveness\":1}"));
+        assertThat(endpoints.ticdc(pollOf("TICDC"))).as("a capture shutting down").isEqualTo("http://cdc2:8300");
+    }
+
+    @Test
+    void whatAMemberSaysOfItselfTellsWhetherAnotherMemberMayServe() {
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(503, "{\"error_msg\":\"[CDC:ErrServerIsNotReady]cdc"
+                + " server is not ready\",\"error_code\":\"CDC:ErrServerIsNotReady\"}"))).isTrue();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(503, "[PD:apiutil:ErrRedirectNoLeader]redirect finds no"
+                + " leader"))).isTrue();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(500, ""))).as("TiDB shutting down").isTrue();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(502, "<html>Bad Gateway</html>"))).isTrue();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(504, ""))).isTrue();
+
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(500, "{\"error_msg\":\"election: no leader\","
+                + "\"error_code\":\"\"}"))).isFalse();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(401, "{\"error_code\":\"CDC:ErrUnauthorized\"}")))
+                .isFalse();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(200, "[{\"name\":\"pd-0\",\"health\":true}]")))
+                .isFalse();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(200, "{}"))).isFalse();
+        assertThat(ClusterEndpoints.cannotServe(new HttpAnswer(200, "not json"))).isFalse();
     }
 }

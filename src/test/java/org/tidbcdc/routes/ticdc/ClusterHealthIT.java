@@ -161,6 +161,53 @@ class ClusterHealthIT extends ControlPlaneScenario {
     }
 
     @Test
+    void aMemberThatCannotServeOrHangsIsPassedOverOnceByEveryPoll() {
+        try (FakeTiCluster second = FakeTiCluster.start()) {
+            // one cluster seen through two members of each component: both know the changefeed
+            fake.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, ControlPlaneApp.RULES);
+            second.addChangefeed("tidb-to-kafka", ControlPlaneApp.SINK_URI, ControlPlaneApp.RULES);
+            // the first members answer that they cannot serve: a capture starting, a PD member cut off from the
+            // leader, a TiDB server shutting down
+            fake.ticdcReady = false;
+            fake.leader = null;
+            fake.tidbServing = false;
+            String members = fake.url() + "," + second.url();
+            try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.pd.url", members,
+                    "cdc.ticdc.url", members, "cdc.tidb.status-url", members))) {
+                app.awaitCheck("pd", "UP", "PD leader is pd-0");
+                app.awaitCheck("tidb", "UP", "is serving");
+                app.awaitCheck("ticdc", "UP", "TiCDC is healthy");
+                app.awaitCheck("changefeed", "UP", "is normal");
+                assertEquals(1, log.count("TiCDC member " + fake.url() + " answered 503 CDC:ErrServerIsNotReady: the"
+                        + " next poll asks " + second.url()), log.lines().toString());
+                assertEquals(1, log.count("PD member " + fake.url() + " answered 503 [PD:apiutil:ErrRedirectNoLeader]"
+                        + "redirect finds no leader: the next poll asks " + second.url()), log.lines().toString());
+                assertEquals(1, log.count("TiDB member " + fake.url() + " answered 500 (empty body): the next poll"
+                        + " asks " + second.url()), log.lines().toString());
+
+                // the capture in use hangs: the TiCDC poll and the changefeed poll give up on it at the same time;
+                // moving twice would take them back to it, for ever, with two members
+                fake.ticdcReady = true;
+                String changefeed = CHANGEFEEDS + "/tidb-to-kafka";
+                second.override("GET", TicdcAnswers.STATUS, Answer.slow(Duration.ofSeconds(2)));
+                second.override("GET", changefeed, Answer.slow(Duration.ofSeconds(2)));
+                int reads = fake.count("GET", changefeed);
+                await("five changefeed reads from the first capture", () -> fake.count("GET", changefeed) >= reads + 5);
+                int hung = second.count("GET", TicdcAnswers.STATUS) + second.count("GET", changefeed);
+                int more = fake.count("GET", changefeed);
+                await("ten more changefeed reads", () -> fake.count("GET", changefeed) >= more + 10);
+                assertEquals(hung, second.count("GET", TicdcAnswers.STATUS) + second.count("GET", changefeed),
+                        "no poll went back to the capture that hangs");
+                app.awaitCheck("ticdc", "UP", "TiCDC is healthy");
+                app.awaitCheck("changefeed", "UP", "is normal");
+                assertEquals(1, log.count("TiCDC member " + second.url() + " gave no answer: the next poll asks "
+                        + fake.url()), log.lines().toString());
+                assertEquals(0, fake.count("POST", CHANGEFEEDS) + second.count("POST", CHANGEFEEDS));
+            }
+        }
+    }
+
+    @Test
     void unreachableComponentsAreDown() {
         String closedPort = "http://127.0.0.1:" + RoutesApp.freePort();
         try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.pd.url", closedPort,

@@ -21,6 +21,9 @@ public final class ClusterEndpoints {
 
     private final Map<Component, List<String>> urls = new EnumMap<>(Component.class);
     private final Map<Component, AtomicInteger> inUse = new EnumMap<>(Component.class);
+    // moves since a member last answered: logged for one round of the list, so an outage of every member is not
+    // logged again at every poll
+    private final Map<Component, AtomicInteger> passes = new EnumMap<>(Component.class);
 
     public ClusterEndpoints(List<String> pd, List<String> tidb, List<String> ticdc) {
         urls.put(Component.PD, List.copyOf(pd));
@@ -28,6 +31,7 @@ public final class ClusterEndpoints {
         urls.put(Component.TICDC, List.copyOf(ticdc));
         for (Component c : Component.values()) {
             inUse.put(c, new AtomicInteger());
+            passes.put(c, new AtomicInteger());
         }
     }
 
@@ -52,6 +56,11 @@ public final class ClusterEndpoints {
     void judge(Exchange exchange, HttpAnswer answer) {
         if (cannotServe(answer)) {
             passOver(exchange, "answered " + TicdcAnswers.describe(answer));
+        } else {
+            Component component = exchange.getProperty(ClusterProbe.COMPONENT, Component.class);
+            if (component != null) {
+                passes.get(component).set(0);
+            }
         }
     }
 
@@ -85,8 +94,13 @@ public final class ClusterEndpoints {
         }
         List<String> members = urls.get(component);
         if (members.size() > 1 && inUse.get(component).compareAndSet(asked, asked + 1)) {
-            TrackedState.LOG.info("{} member {} {}: the next poll asks {}", component.displayName(),
-                    member(members, asked), why, member(members, asked + 1));
+            int pass = passes.get(component).incrementAndGet();
+            if (pass <= members.size()) {
+                TrackedState.LOG.info("{} member {} {}: the next poll asks {}{}", component.displayName(),
+                        member(members, asked), why, member(members, asked + 1), pass == members.size()
+                                ? "; no member could serve, the polls go on round the list without a line each"
+                                : "");
+            }
         }
     }
 

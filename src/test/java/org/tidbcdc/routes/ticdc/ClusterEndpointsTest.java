@@ -8,6 +8,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.Test;
+import org.tidbcdc.routes.testsupport.LogCapture;
 
 class ClusterEndpointsTest {
 
@@ -85,6 +86,25 @@ class ClusterEndpointsTest {
 
         endpoints.judge(poll, new HttpAnswer(200, "{\"id\":\"c1\",\"is_owner\":true,\"liveness\":1}"));
         assertThat(endpoints.ticdc(pollOf("TICDC"))).as("a capture shutting down").isEqualTo("http://cdc2:8300");
+    }
+
+    @Test
+    void eachMoveIsLoggedForOneRoundOfTheListUntilAMemberAnswersAgain() {
+        try (LogCapture log = LogCapture.of("cdc.control")) {
+            for (int poll = 0; poll < 7; poll++) {
+                pdUnanswered();
+            }
+            assertThat(log.lines()).containsExactly(
+                    "INFO PD member http://pd1:2379 gave no answer: the next poll asks http://pd2:2379",
+                    "INFO PD member http://pd2:2379 gave no answer: the next poll asks http://pd1:2379; no member could"
+                            + " serve, the polls go on round the list without a line each");
+
+            Exchange answered = pollOf("PD");
+            endpoints.pd(answered);
+            endpoints.judge(answered, new HttpAnswer(200, "[{\"name\":\"pd-0\",\"health\":true}]"));
+            pdUnanswered();
+            assertThat(log.lines()).hasSize(3).last().asString().startsWith("INFO PD member");
+        }
     }
 
     @Test

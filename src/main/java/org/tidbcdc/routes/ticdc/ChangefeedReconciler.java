@@ -49,6 +49,9 @@ public final class ChangefeedReconciler {
     public synchronized Action observe(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
         endpoints.judge(exchange, answer);
+        if (endpoints.retrying(exchange)) {
+            return Action.NONE; // a capture that cannot serve: the poll asks another at once
+        }
         if (answer.status() == 400 && TicdcAnswers.NOT_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
             return absent();
         }
@@ -75,6 +78,9 @@ public final class ChangefeedReconciler {
     public synchronized void created(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
         endpoints.judge(exchange, answer);
+        if (endpoints.retrying(exchange)) {
+            return; // not created; the poll reads the changefeed again from another capture
+        }
         if (answer.isSuccess()) {
             long startTs = answer.json().flatMap(ChangefeedInfo::parse).map(ChangefeedInfo::checkpointTs).orElse(0L);
             awaitingProgressFrom = startTs;
@@ -96,6 +102,9 @@ public final class ChangefeedReconciler {
     public synchronized void resumed(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
         endpoints.judge(exchange, answer);
+        if (endpoints.retrying(exchange)) {
+            return; // not resumed; the poll reads the changefeed again from another capture
+        }
         if (answer.isSuccess()) {
             TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),
                     resumePolicy.maxResumes());
@@ -106,8 +115,14 @@ public final class ChangefeedReconciler {
         }
     }
 
-    /** A request that got no HTTP answer: whatever it was, the next read tells what became of it. */
+    /**
+     * A request that got no HTTP answer: whatever it was, the next read tells what became of it. Called after
+     * {@link ClusterEndpoints#unanswered}, so that a poll that asks another capture records nothing yet.
+     */
     public synchronized void unanswered(Exchange exchange) {
+        if (endpoints.retrying(exchange)) {
+            return;
+        }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         unknown(NoAnswer.of("TiCDC", exchange.getProperty(Exchange.TO_ENDPOINT, String.class),
                 error == null ? new IllegalStateException("no exception recorded") : error));

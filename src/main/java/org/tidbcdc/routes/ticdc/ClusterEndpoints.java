@@ -10,14 +10,17 @@ import org.apache.camel.Exchange;
 /**
  * Where the routes reach PD, TiDB and TiCDC: each setting may list several members, as TiCDC's {@code --pd} does. A
  * poll asks the member in use; one that gives no answer at all (refused, timed out), or answers that it cannot serve
- * now ({@link #cannotServe}), makes the next poll ask the next member, round the list. Any PD member answers for the
- * cluster, and any TiCDC capture forwards to the owner, so the control plane (and readiness, which the changefeed
- * check gates) outlives one member.
+ * now ({@link #cannotServe}), is passed over, and the poll asks the next member at once ({@link #anotherTry}), each
+ * member at most once. Any PD member answers for the cluster, and any TiCDC capture forwards to the owner, so the
+ * control plane (and readiness, which the changefeed check gates) outlives one member without a poll that fails.
  */
 public final class ClusterEndpoints {
 
     /** The exchange property that holds which member (a turn of the list, not yet reduced to an index) was asked. */
     static final String ASKED = "cdcMemberAsked";
+    /** How many members this poll has asked so far, and whether the last one was passed over. */
+    static final String ATTEMPTS = "cdcMemberAttempts";
+    static final String PASSED_OVER = "cdcMemberPassedOver";
 
     private final Map<Component, List<String>> urls = new EnumMap<>(Component.class);
     private final Map<Component, AtomicInteger> inUse = new EnumMap<>(Component.class);
@@ -45,6 +48,29 @@ public final class ClusterEndpoints {
 
     public String ticdc(Exchange exchange) {
         return ask(Component.TICDC, exchange);
+    }
+
+    /**
+     * The loop condition of a poll: true for its first attempt, and again when the member it just asked was passed
+     * over while a member is left that this poll has not asked. Camel's bean language may evaluate it on a copy of the
+     * exchange (BeanExpression), so it changes nothing: {@link #newAttempt} does.
+     */
+    public boolean anotherTry(Exchange exchange) {
+        return exchange.getProperty(ATTEMPTS, 0, Integer.class) == 0 || retrying(exchange);
+    }
+
+    /** The first step of each attempt: it starts without what the last one found. */
+    public void newAttempt(Exchange exchange) {
+        exchange.setProperty(ATTEMPTS, exchange.getProperty(ATTEMPTS, 0, Integer.class) + 1);
+        exchange.removeProperty(PASSED_OVER);
+        exchange.removeProperty(ClusterProbe.STATE);
+    }
+
+    /** The member just asked was passed over and the poll asks another: its answer is not the poll's result. */
+    boolean retrying(Exchange exchange) {
+        Component component = exchange.getProperty(ClusterProbe.COMPONENT, Component.class);
+        return component != null && exchange.getProperty(PASSED_OVER, false, Boolean.class)
+                && exchange.getProperty(ATTEMPTS, 0, Integer.class) < urls.get(component).size();
     }
 
     /** The request of the component the route names ({@link ClusterProbe#COMPONENT}) got no answer. */
@@ -89,19 +115,22 @@ public final class ClusterEndpoints {
     private void passOver(Exchange exchange, String why) {
         Component component = exchange.getProperty(ClusterProbe.COMPONENT, Component.class);
         Integer asked = exchange.getProperty(ASKED, Integer.class);
-        if (component == null || asked == null) {
+        List<String> members = component == null ? List.of() : urls.get(component);
+        if (asked == null || members.size() < 2) {
             return;
         }
-        List<String> members = urls.get(component);
-        if (members.size() > 1 && inUse.get(component).compareAndSet(asked, asked + 1)) {
+        AtomicInteger current = inUse.get(component);
+        if (current.compareAndSet(asked, asked + 1)) {
             int pass = passes.get(component).incrementAndGet();
             if (pass <= members.size()) {
-                TrackedState.LOG.info("{} member {} {}: the next poll asks {}{}", component.displayName(),
+                TrackedState.LOG.info("{} member {} {}: asking {}{}", component.displayName(),
                         member(members, asked), why, member(members, asked + 1), pass == members.size()
                                 ? "; no member could serve, the polls go on round the list without a line each"
                                 : "");
             }
         }
+        // moved here or by the other poll: either way this poll may ask the member now in use
+        exchange.setProperty(PASSED_OVER, current.get() != asked);
     }
 
     private String ask(Component component, Exchange exchange) {

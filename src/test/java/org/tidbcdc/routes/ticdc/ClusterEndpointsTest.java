@@ -95,8 +95,8 @@ class ClusterEndpointsTest {
                 pdUnanswered();
             }
             assertThat(log.lines()).containsExactly(
-                    "INFO PD member http://pd1:2379 gave no answer: the next poll asks http://pd2:2379",
-                    "INFO PD member http://pd2:2379 gave no answer: the next poll asks http://pd1:2379; no member could"
+                    "INFO PD member http://pd1:2379 gave no answer: asking http://pd2:2379",
+                    "INFO PD member http://pd2:2379 gave no answer: asking http://pd1:2379; no member could"
                             + " serve, the polls go on round the list without a line each");
 
             Exchange answered = pollOf("PD");
@@ -105,6 +105,49 @@ class ClusterEndpointsTest {
             pdUnanswered();
             assertThat(log.lines()).hasSize(3).last().asString().startsWith("INFO PD member");
         }
+    }
+
+    @Test
+    void aPollAsksEachMemberOnceAtMostAndStopsAtTheFirstThatServes() {
+        // TiCDC: cdc1 is starting, cdc2 gives no answer, cdc3 serves
+        Exchange poll = pollOf("TICDC");
+        assertThat(endpoints.anotherTry(poll)).as("the first attempt").isTrue();
+        endpoints.newAttempt(poll);
+        assertThat(endpoints.ticdc(poll)).isEqualTo("http://cdc1:8300");
+        poll.setProperty(ClusterProbe.STATE, ComponentState.down("TiCDC not ready"));
+        endpoints.judge(poll, new HttpAnswer(503, "{\"error_code\":\"CDC:ErrServerIsNotReady\"}"));
+        assertThat(endpoints.retrying(poll)).isTrue();
+        assertThat(endpoints.anotherTry(poll)).isTrue();
+        endpoints.newAttempt(poll);
+        assertThat(poll.getProperty(ClusterProbe.STATE)).as("what cdc1 said is not the poll's state").isNull();
+        assertThat(endpoints.ticdc(poll)).isEqualTo("http://cdc2:8300");
+        endpoints.unanswered(poll);
+        assertThat(endpoints.anotherTry(poll)).isTrue();
+        endpoints.newAttempt(poll);
+        assertThat(endpoints.ticdc(poll)).isEqualTo("http://cdc3:8300");
+        endpoints.judge(poll, new HttpAnswer(200, "{\"id\":\"c3\",\"liveness\":0}"));
+        assertThat(endpoints.retrying(poll)).isFalse();
+        assertThat(endpoints.anotherTry(poll)).isFalse();
+
+        // every member fails: three attempts, and the last one's answer stands
+        Exchange outage = pollOf("TICDC");
+        int attempts = 0;
+        while (endpoints.anotherTry(outage)) {
+            endpoints.newAttempt(outage);
+            attempts++;
+            endpoints.ticdc(outage);
+            endpoints.unanswered(outage);
+        }
+        assertThat(attempts).isEqualTo(3);
+        assertThat(endpoints.retrying(outage)).isFalse();
+
+        // one member: nothing to pass over to
+        Exchange tidb = pollOf("TIDB");
+        assertThat(endpoints.anotherTry(tidb)).isTrue();
+        endpoints.newAttempt(tidb);
+        endpoints.tidb(tidb);
+        endpoints.unanswered(tidb);
+        assertThat(endpoints.anotherTry(tidb)).isFalse();
     }
 
     @Test

@@ -84,7 +84,8 @@ public class PipelineConfiguration implements CamelConfiguration {
                 property(context, "cdc.topic"), property(context, "cdc.dlq-topic")));
         registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));
         PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
-        AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume");
+        AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume", delivery,
+                "cdc-dead-letter");
         registry.bind("authenticationRetry", authentication);
         ObservabilityBeans.bind(context, watermarks, authentication, kafka);
 

@@ -22,22 +22,32 @@ import org.slf4j.LoggerFactory;
  * that way, ask the broker again with a new client, which reads the key and trust stores and the credentials afresh (a
  * renewed certificate, a user created late), and start the consumer's route again once the broker takes them. The
  * broker's refusal is kept for readiness to show.
+ *
+ * <p>The dead-letter producer reads the stores once too, when its route starts, and keeps its certificate after the
+ * file is renewed: once that certificate expired, every dead letter failed and held up its batch until a restart.
+ * A batch that failed on a refusal starts the dead-letter route again, which makes a new producer.
  */
 public final class AuthenticationRetry {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuthenticationRetry.class);
     private static final long PROBE_TIMEOUT_SECONDS = 10;
+    private static final long STOP_SECONDS = 1;
 
     private final CamelContext context;
     private final Properties kafka;
     private final String routeId;
+    private final DeliveryState delivery;
+    private final String deadLetterRouteId;
     private volatile String refusal;
     private boolean stoppedBefore;
 
-    public AuthenticationRetry(CamelContext context, Properties kafka, String routeId) {
+    public AuthenticationRetry(CamelContext context, Properties kafka, String routeId, DeliveryState delivery,
+            String deadLetterRouteId) {
         this.context = context;
         this.kafka = kafka;
         this.routeId = routeId;
+        this.delivery = delivery;
+        this.deadLetterRouteId = deadLetterRouteId;
     }
 
     /** The broker's last refusal while the consumer is stopped by it, else null. */
@@ -47,6 +57,7 @@ public final class AuthenticationRetry {
 
     /** Called on a timer, every KAFKA_AUTH_RETRY_INTERVAL. */
     public synchronized void check() throws Exception {
+        renewRefusedProducer();
         if (!stoppedByCamelKafka()) {
             stoppedBefore = false;
             refusal = null;
@@ -72,6 +83,20 @@ public final class AuthenticationRetry {
         } else {
             stoppedBefore = true;
         }
+    }
+
+    private void renewRefusedProducer() throws Exception {
+        if (!delivery.takeBrokerRefusal() || context.isStopping()
+                || context.getRouteController().getRouteStatus(deadLetterRouteId) != ServiceStatus.Started) {
+            return;
+        }
+        LOG.warn("The Kafka broker refused the dead-letter producer's authentication ({}); starting route {} again, so"
+                + " that a new producer reads the key and trust stores and the credentials afresh",
+                delivery.stalledBecause(), deadLetterRouteId);
+        // the batch keeps coming back to the route while its sends fail: waiting for it to leave would take the whole
+        // shutdown timeout; a send cut short fails its batch, which is retried like any other
+        context.getRouteController().stopRoute(deadLetterRouteId, STOP_SECONDS, TimeUnit.SECONDS);
+        context.getRouteController().startRoute(deadLetterRouteId);
     }
 
     private boolean stoppedByCamelKafka() {

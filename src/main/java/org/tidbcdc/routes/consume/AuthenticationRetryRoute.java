@@ -14,8 +14,8 @@ public class AuthenticationRetryRoute extends RouteBuilder {
         from("timer:cdc-kafka-authentication?period={{cdc.kafka.auth-retry-interval}}"
                 + "&delay={{cdc.kafka.auth-retry-interval}}")
                 .routeId("cdc-kafka-authentication")
-                .routeDescription("Starts the consumer again once the broker authenticates it after refusing to, and asks"
-                        + " the broker why a consumer holds no partition")
+                .routeDescription("Starts the consumer again once the broker authenticates it after refusing to, makes"
+                        + " a refused dead-letter producer anew, and asks the broker why a consumer holds no partition")
                 .onException(Exception.class)
                     .handled(true)
                     .log(LoggingLevel.WARN, "Kafka authentication not checked (${exception.message}); checked again"

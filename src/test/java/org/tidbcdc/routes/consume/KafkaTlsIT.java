@@ -6,7 +6,9 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
@@ -59,6 +61,21 @@ class KafkaTlsIT {
         return s;
     }
 
+    /**
+     * Settings with the keystore at {@code keystore}, a file that a secret mount or cert-manager renews in place,
+     * first a copy of {@code first}; refusals are acted on every second.
+     */
+    Map<String, String> renewedInPlace(String topic, Path keystore, Path first) throws Exception {
+        Files.copy(first, keystore, StandardCopyOption.REPLACE_EXISTING);
+        Map<String, String> s = settings(topic);
+        s.put("cdc.kafka.ssl-keystore-location", keystore.toString());
+        s.put("cdc.kafka.ssl-keystore-password", "pw");
+        s.put("cdc.kafka.ssl-truststore-location", pki.caFile().toString());
+        s.put("cdc.kafka.ssl-truststore-type", "PEM");
+        s.put("cdc.kafka.auth-retry-interval", "1s");
+        return s;
+    }
+
     String newTopic() {
         String topic = "tls-" + UUID.randomUUID();
         kafka.createTopic(topic, 3);
@@ -101,17 +118,10 @@ class KafkaTlsIT {
     @Test
     void aRefusedCertificateShowsInReadinessAndARenewedOneIsTakenWithoutARestart() throws Exception {
         String topic = newTopic();
-        // the file a secret mount or cert-manager renews in place; first with a certificate of a CA the broker does
-        // not trust, so the broker refuses the handshake and camel-kafka stops the consumer
+        // first a certificate of a CA the broker does not trust: it refuses the handshake, camel-kafka stops the consumer
         Path keystore = dir.resolve("renewed-in-place.p12");
-        Files.copy(TestPki.create(dir, "other-ca").keyStoreFile("PKCS12", "cdc-old", false, "pw", "pw"), keystore,
-                StandardCopyOption.REPLACE_EXISTING);
-        Map<String, String> s = settings(topic);
-        s.put("cdc.kafka.ssl-keystore-location", keystore.toString());
-        s.put("cdc.kafka.ssl-keystore-password", "pw");
-        s.put("cdc.kafka.ssl-truststore-location", pki.caFile().toString());
-        s.put("cdc.kafka.ssl-truststore-type", "PEM");
-        s.put("cdc.kafka.auth-retry-interval", "1s");
+        Map<String, String> s = renewedInPlace(topic, keystore,
+                TestPki.create(dir, "other-ca").keyStoreFile("PKCS12", "cdc-old", false, "pw", "pw"));
         try (RoutesApp app = RoutesApp.start(s)) {
             Management m = new Management(app);
             await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
@@ -124,6 +134,34 @@ class KafkaTlsIT {
             await().atMost(WAIT).until(() -> FileSinkScan.of(sinkDir).lines() == 1);
             await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 0) == offset + 1);
             await().atMost(WAIT).until(() -> "UP".equals(m.ready().checkState("kafka-consumer")));
+        }
+    }
+
+    @Test
+    void aDeadLetterAfterTheFirstCertificateExpiredGoesOutWithTheRenewedOne() throws Exception {
+        String topic = newTopic();
+        // cert-manager's cycle: the file is renewed in place before the certificate the process loaded expires
+        Instant expiry = Instant.now().plus(Duration.ofSeconds(20));
+        Path keystore = dir.resolve("expiring.p12");
+        Map<String, String> s = renewedInPlace(topic, keystore,
+                pki.keyStoreFile("PKCS12", "cdc-expiring", false, "pw", "pw", expiry));
+        // quick retries: the refused batch is rewound, and the refusal acted on, within a second
+        s.put("cdc.retry.delay-ms", "100");
+        s.put("cdc.retry.max-delay-ms", "500");
+        s.put("cdc.retry.max-redeliveries", "2");
+        try (RoutesApp app = RoutesApp.start(s)) {
+            long good = kafka.send(topic, 0, Fixtures.compact("02-docs-insert-tp_int-with-tidb-extension.json"));
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 0) == good + 1);
+            Files.copy(pki.keyStoreFile("PKCS12", "cdc-renewed", false, "pw", "pw"), keystore,
+                    StandardCopyOption.REPLACE_EXISTING);
+            await().atMost(WAIT).until(() -> Instant.now().isAfter(expiry.plusSeconds(1)));
+
+            // the consumer's connections outlive the certificate; the dead-letter producer's first one does not
+            long bad = kafka.send(topic, 0, "{\"id\":0");
+            assertThat(new String(kafka.read(topic + "-dlq", 1, WAIT).get(0).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"id\":0");
+            await().atMost(WAIT).until(() -> kafka.committedOffset("g-" + topic, topic, 0) == bad + 1);
+            await().atMost(WAIT).until(() -> "UP".equals(new Management(app).ready().checkState("cdc-delivery")));
         }
     }
 }

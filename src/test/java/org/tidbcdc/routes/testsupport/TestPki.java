@@ -85,7 +85,7 @@ public final class TestPki {
     public static TestPki create(Path dir, String name) {
         KeyPair keys = rsa();
         X500Name subject = new X500Name("CN=" + name);
-        JcaX509v3CertificateBuilder builder = builder(subject, subject, keys);
+        JcaX509v3CertificateBuilder builder = builder(subject, subject, keys, aDayFromNow());
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
             builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
@@ -104,7 +104,7 @@ public final class TestPki {
     /** A client certificate this CA signed, and its key in the given form. */
     public Client client(String cn, KeyForm form) {
         KeyPair pair = form == KeyForm.SEC1_EC ? ec() : rsa();
-        X509Certificate cert = issue(cn, pair, KeyPurposeId.id_kp_clientAuth);
+        X509Certificate cert = issue(cn, pair, KeyPurposeId.id_kp_clientAuth, aDayFromNow());
         Client files = new Client(dir.resolve(cn + ".pem"), dir.resolve(cn + "-key.pem"));
         write(files.cert(), cert);
         write(files.key(), switch (form) {
@@ -119,7 +119,8 @@ public final class TestPki {
     public SSLContext server() {
         try {
             KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keyManagers.init(keyStore("PKCS12", "pd", KeyPurposeId.id_kp_serverAuth, PASSWORD), PASSWORD.toCharArray());
+            keyManagers.init(keyStore("PKCS12", "pd", KeyPurposeId.id_kp_serverAuth, PASSWORD, aDayFromNow()),
+                    PASSWORD.toCharArray());
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             trust.init(trustStore());
             SSLContext context = SSLContext.getInstance("TLS");
@@ -135,9 +136,15 @@ public final class TestPki {
      * the given type (PKCS12 as Strimzi writes its users', or JKS as keytool does), the key under its own password.
      */
     public Path keyStoreFile(String type, String cn, boolean server, String storePassword, String keyPassword) {
+        return keyStoreFile(type, cn, server, storePassword, keyPassword, aDayFromNow());
+    }
+
+    /** The same, with a certificate that expires at {@code notAfter}: one that a renewal is due to replace. */
+    public Path keyStoreFile(String type, String cn, boolean server, String storePassword, String keyPassword,
+            Instant notAfter) {
         Path file = dir.resolve(cn + "." + type.toLowerCase(Locale.ROOT));
         store(keyStore(type, cn, server ? KeyPurposeId.id_kp_serverAuth : KeyPurposeId.id_kp_clientAuth,
-                keyPassword), file, storePassword);
+                keyPassword, notAfter), file, storePassword);
         return file;
     }
 
@@ -148,9 +155,9 @@ public final class TestPki {
         return file;
     }
 
-    private KeyStore keyStore(String type, String cn, KeyPurposeId purpose, String keyPassword) {
+    private KeyStore keyStore(String type, String cn, KeyPurposeId purpose, String keyPassword, Instant notAfter) {
         KeyPair pair = rsa();
-        X509Certificate cert = issue(cn, pair, purpose);
+        X509Certificate cert = issue(cn, pair, purpose, notAfter);
         try {
             KeyStore own = KeyStore.getInstance(type);
             own.load(null, null);
@@ -180,8 +187,9 @@ public final class TestPki {
         }
     }
 
-    private X509Certificate issue(String cn, KeyPair pair, KeyPurposeId purpose) {
-        JcaX509v3CertificateBuilder builder = builder(new X500Name("CN=" + name), new X500Name("CN=" + cn), pair);
+    private X509Certificate issue(String cn, KeyPair pair, KeyPurposeId purpose, Instant notAfter) {
+        JcaX509v3CertificateBuilder builder = builder(new X500Name("CN=" + name), new X500Name("CN=" + cn), pair,
+                notAfter);
         try {
             builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
             builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
@@ -193,11 +201,14 @@ public final class TestPki {
         return sign(builder, keys.getPrivate());
     }
 
-    private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair) {
-        Instant now = Instant.now();
+    private static JcaX509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair pair,
+            Instant notAfter) {
         return new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIAL.incrementAndGet()),
-                Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(1))), subject,
-                pair.getPublic());
+                Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(notAfter), subject, pair.getPublic());
+    }
+
+    private static Instant aDayFromNow() {
+        return Instant.now().plus(Duration.ofDays(1));
     }
 
     private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey) {

@@ -103,7 +103,9 @@ public final class ChangefeedReconciler {
         HttpAnswer answer = HttpAnswer.of(exchange);
         endpoints.judge(exchange, answer);
         if (endpoints.retrying(exchange)) {
-            return; // not resumed; the poll reads the changefeed again from another capture
+            // not resumed, so not counted: the poll reads the changefeed again from another capture, and resumes there
+            resumePolicy.notMade();
+            return;
         }
         if (answer.isSuccess()) {
             TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),

@@ -21,6 +21,7 @@ public final class ResumePolicy {
     private final Duration maxBackoff;
     private int resumes;
     private Instant lastResume;
+    private Instant resumeBefore;
 
     public ResumePolicy(int maxResumes, Duration backoff, Duration maxBackoff) {
         if (maxResumes < 0) {
@@ -45,12 +46,25 @@ public final class ResumePolicy {
 
     public synchronized void resumed(Instant now) {
         resumes++;
+        resumeBefore = lastResume;
         lastResume = now;
+    }
+
+    /**
+     * The last resume never reached TiCDC: the capture asked could not serve (not ready) and another is asked at once.
+     * It gives back what {@link #resumed} took.
+     */
+    public synchronized void notMade() {
+        if (resumes > 0) {
+            resumes--;
+            lastResume = resumeBefore;
+        }
     }
 
     public synchronized void reset() {
         resumes = 0;
         lastResume = null;
+        resumeBefore = null;
     }
 
     public synchronized int resumes() {

@@ -124,6 +124,26 @@ class ChangefeedIT extends ControlPlaneScenario {
     }
 
     @Test
+    void aResumeThatACaptureCannotServeIsMadeAtTheNextCaptureAndCountedOnce() {
+        try (FakeTiCluster second = FakeTiCluster.start()) {
+            fake.addChangefeed(ID, SINK_URI, RULES).state("stopped", "", "");
+            second.addChangefeed(ID, SINK_URI, RULES).state("stopped", "", "");
+            // the capture in use restarts between the read and the resume
+            fake.override("POST", RESUME, Answer.of(503, FakeTiCluster.JSON, "{\"error_msg\":\"[CDC:ErrServerIsNotReady]"
+                    + "cdc server is not ready\",\"error_code\":\"CDC:ErrServerIsNotReady\"}"));
+            try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.resume-stopped", "true",
+                    "cdc.ticdc.url", fake.url() + "," + second.url()))) {
+                app.awaitCheck("changefeed", "UP", "is normal");
+                // Apache HttpClient itself sends a request answered 503 once more, a second later
+                assertTrue(fake.count("POST", RESUME) >= 1, fake.requests().toString());
+                assertEquals(1, second.count("POST", RESUME));
+                assertEquals(1, log.count("resumed (1 of 3 resumes)"), log.lines().toString());
+                assertEquals(0, log.count("resuming changefeed " + ID + " failed"), log.lines().toString());
+            }
+        }
+    }
+
+    @Test
     void warningIsReportedWithTheErrorAndNotResumed() {
         fake.addChangefeed(ID, SINK_URI, RULES).state("warning", "CDC:ErrKafkaNewProducer",
                 "kafka: client has run out of available brokers to talk to");

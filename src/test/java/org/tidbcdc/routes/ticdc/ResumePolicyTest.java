@@ -31,6 +31,20 @@ class ResumePolicyTest {
     }
 
     @Test
+    void aResumeThatNeverReachedTiCdcIsGivenBack() {
+        ResumePolicy policy = new ResumePolicy(3, Duration.ofSeconds(10), Duration.ofMinutes(5));
+        policy.resumed(T0);
+        policy.notMade();
+        assertEquals(0, policy.resumes());
+        assertEquals(RESUME, policy.decide(T0), "the next capture is asked at once");
+        policy.resumed(T0);
+        policy.resumed(T0.plusSeconds(10));
+        policy.notMade();
+        assertEquals(1, policy.resumes());
+        assertEquals(RESUME, policy.decide(T0.plusSeconds(10)), "as if only the first resume had been made");
+    }
+
+    @Test
     void resetGivesTheBudgetBack() {
         ResumePolicy policy = new ResumePolicy(1, Duration.ofSeconds(10), Duration.ofMinutes(5));
         policy.resumed(T0);

@@ -140,8 +140,9 @@ class KafkaTlsIT {
     @Test
     void aDeadLetterAfterTheFirstCertificateExpiredGoesOutWithTheRenewedOne() throws Exception {
         String topic = newTopic();
-        // cert-manager's cycle: the file is renewed in place before the certificate the process loaded expires
-        Instant expiry = Instant.now().plus(Duration.ofSeconds(20));
+        // cert-manager's cycle: the file is renewed in place before the certificate the process loaded expires, here
+        // in 30 s, long enough for a slow machine to start the routes and consume a record with it
+        Instant expiry = Instant.now().plus(Duration.ofSeconds(30));
         Path keystore = dir.resolve("expiring.p12");
         Map<String, String> s = renewedInPlace(topic, keystore,
                 pki.keyStoreFile("PKCS12", "cdc-expiring", false, "pw", "pw", expiry));

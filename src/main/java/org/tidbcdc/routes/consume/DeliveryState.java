@@ -2,6 +2,7 @@ package org.tidbcdc.routes.consume;
 
 import java.time.Instant;
 
+import org.apache.camel.util.ObjectHelper;
 import org.apache.kafka.common.errors.AuthenticationException;
 
 /**
@@ -22,10 +23,8 @@ public final class DeliveryState {
         stalledBecause = cause == null ? "unknown error"
                 : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         // the consumer's refusals never fail a batch: a Kafka one here is the dead-letter producer's
-        for (Throwable t = cause; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof AuthenticationException) {
-                refusedByBroker = true;
-            }
+        if (ObjectHelper.getException(AuthenticationException.class, cause) != null) {
+            refusedByBroker = true;
         }
     }
 

@@ -48,8 +48,7 @@ public final class ChangefeedReconciler {
     /** The answer to GET /api/v2/changefeeds/{id}. */
     public synchronized Action observe(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
-        endpoints.judge(exchange, answer);
-        if (endpoints.retrying(exchange)) {
+        if (endpoints.judge(exchange, answer)) {
             return Action.NONE; // a capture that cannot serve: the poll asks another at once
         }
         if (answer.status() == 400 && TicdcAnswers.NOT_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
@@ -77,8 +76,7 @@ public final class ChangefeedReconciler {
     /** The answer to POST /api/v2/changefeeds. */
     public synchronized void created(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
-        endpoints.judge(exchange, answer);
-        if (endpoints.retrying(exchange)) {
+        if (endpoints.judge(exchange, answer)) {
             return; // not created; the poll reads the changefeed again from another capture
         }
         if (answer.isSuccess()) {
@@ -101,8 +99,7 @@ public final class ChangefeedReconciler {
     /** The answer to POST /api/v2/changefeeds/{id}/resume. */
     public synchronized void resumed(Exchange exchange) {
         HttpAnswer answer = HttpAnswer.of(exchange);
-        endpoints.judge(exchange, answer);
-        if (endpoints.retrying(exchange)) {
+        if (endpoints.judge(exchange, answer)) {
             // not resumed, so not counted: the poll reads the changefeed again from another capture, and resumes there
             resumePolicy.notMade();
             return;

@@ -78,8 +78,11 @@ public final class ClusterEndpoints {
         passOver(exchange, "gave no answer");
     }
 
-    /** Passes over the member that gave this answer when it says that this member cannot serve now. */
-    void judge(Exchange exchange, HttpAnswer answer) {
+    /**
+     * Passes over the member that gave this answer when it says that this member cannot serve now; true when the poll
+     * then asks another ({@link #retrying}), so that this answer is not its result.
+     */
+    boolean judge(Exchange exchange, HttpAnswer answer) {
         if (cannotServe(answer)) {
             passOver(exchange, "answered " + TicdcAnswers.describe(answer));
         } else {
@@ -88,6 +91,7 @@ public final class ClusterEndpoints {
                 passes.get(component).set(0);
             }
         }
+        return retrying(exchange);
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.camel.util.TimeUtils;
@@ -23,6 +24,9 @@ import org.apache.logging.log4j.Level;
  * that names the environment variable an operator sets, because that is what they will search for.
  */
 public final class PipelineSettings {
+
+    /** Digits alone (milliseconds), or days, hours, minutes, seconds and milliseconds in that order. */
+    private static final Pattern DURATION = Pattern.compile("\\d+|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
 
     /** The sinks a change can be delivered to; SINKS lists the enabled ones. */
     public enum Sink {
@@ -128,9 +132,11 @@ public final class PipelineSettings {
      * milliseconds), zero or more; anything else stops startup naming the setting.
      */
     public static Duration duration(String name, String value) {
+        String v = value == null ? "" : value.strip();
         long millis;
         try {
-            millis = TimeUtils.toMilliSeconds(value == null ? "" : value.strip());
+            // Camel reads what it cannot parse as zero ("x", "PT5S", "-5s") and ignores what follows "5s" in "5s5"
+            millis = DURATION.matcher(v).matches() ? TimeUtils.toMilliSeconds(v) : -1;
         } catch (RuntimeException e) {
             millis = -1;
         }

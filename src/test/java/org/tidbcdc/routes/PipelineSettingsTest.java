@@ -89,6 +89,9 @@ class PipelineSettingsTest {
         assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "1m30s")).isEqualTo(Duration.ofSeconds(90));
         assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "2000")).isEqualTo(Duration.ofSeconds(2));
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", "1h2m3s500ms"))
+                .isEqualTo(Duration.ofMillis(3_723_500));
+        assertThat(PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", " 1d ")).isEqualTo(Duration.ofDays(1));
     }
 
     @Test
@@ -102,8 +105,12 @@ class PipelineSettingsTest {
     @Test
     void aDurationMayBeZeroButAnUnreadableOneStopsStartupNamingTheSetting() {
         assertThat(PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", "0s")).isEqualTo(Duration.ZERO);
-        assertThatThrownBy(() -> PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", "ten seconds"))
-                .hasMessageStartingWith("CHANGEFEED_RESUME_BACKOFF: expected a duration");
+        // Camel's own parser reads x, PT5S, 5S and -5s as zero, and 5s5 as 5s
+        for (String bad : new String[] {"x", "ten seconds", "PT5S", "5S", "-5s", "1m 30s", "5seconds", "5s5"}) {
+            assertThatThrownBy(() -> PipelineSettings.duration("CHANGEFEED_RESUME_BACKOFF", bad)).as(bad)
+                    .hasMessage("CHANGEFEED_RESUME_BACKOFF: expected a duration such as 5s, 1m30s or 500ms, got '"
+                            + bad + "'");
+        }
     }
 
     @Test

@@ -108,6 +108,12 @@ class StartupIT {
         // five milliseconds, not seconds: every health poll and the changefeed's, 200 times a second
         assertStartupStops("HEALTH_POLL_INTERVAL: must be at least 100ms, got '5'",
                 "cdc.changefeed.enabled", "true", "cdc.health.poll-interval", "5");
+        // the routes' timers exist with the control plane off too, and Camel's error named only their period
+        assertStartupStops("HEALTH_POLL_INTERVAL: expected a positive duration such as 5s, 1m30s or 500ms, got"
+                + " '5seconds'", "cdc.changefeed.enabled", "false", "cdc.health.poll-interval", "5seconds");
+        // Camel reads "x" as no time at all: a typo resumed a failed changefeed without any backoff
+        assertStartupStops("CHANGEFEED_RESUME_BACKOFF: expected a duration such as 5s, 1m30s or 500ms, got 'x'",
+                "cdc.changefeed.resume-backoff", "x");
         // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
         assertStartupStops("CDC_FETCH_MAX_WAIT_MS: Invalid value -5 for configuration fetch.max.wait.ms",
                 "cdc.fetch-max-wait-ms", "-5");

@@ -63,8 +63,10 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                 resumePolicy,
                 PipelineSettings.flag("CHANGEFEED_RESUME_STOPPED", setting(context, "cdc.changefeed.resume-stopped")),
                 PipelineSettings.flag("CHANGEFEED_AUTO_RESUME", setting(context, "cdc.changefeed.auto-resume")), clock));
+        // the routes' timers are made with the control plane off too, and Camel would name only their period
+        checkPollInterval(context);
         if (enabled) {
-            checkPolling(context);
+            checkTimeouts(context);
             SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
                     setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
             if (tls != null) {
@@ -82,7 +84,7 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
     }
 
     /** The control-plane routes read these themselves: a value Camel cannot use would only fail there, unnamed. */
-    private static void checkPolling(CamelContext context) {
+    private static void checkPollInterval(CamelContext context) {
         Duration interval = PipelineSettings.positiveDuration("HEALTH_POLL_INTERVAL",
                 setting(context, "cdc.health.poll-interval"));
         if (interval.compareTo(MIN_POLL_INTERVAL) < 0) {
@@ -91,6 +93,10 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                     + "ms, got '" + setting(context, "cdc.health.poll-interval") + "'; a number without a unit is"
                     + " milliseconds, write 5s for five seconds");
         }
+    }
+
+    /** Read by the endpoints of the control-plane routes, which are resolved only when those routes start. */
+    private static void checkTimeouts(CamelContext context) {
         PipelineSettings.atLeast("CONTROL_CONNECT_TIMEOUT_MS", setting(context, "cdc.control.connect-timeout-ms"), 1);
         PipelineSettings.atLeast("CONTROL_RESPONSE_TIMEOUT_MS", setting(context, "cdc.control.response-timeout-ms"), 1);
         PipelineSettings.atLeast("CHANGEFEED_REQUEST_TIMEOUT_MS",

@@ -20,7 +20,7 @@ public final class Application {
 
     /** camel-main as routes.jar runs it; the tests start the same. */
     public static Main camelMain() {
-        Main main = new Main(Application.class);
+        Main main = new Main();
         main.addMainListener(new RoutesFolder());
         return main;
     }

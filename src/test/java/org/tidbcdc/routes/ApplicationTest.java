@@ -1,0 +1,74 @@
+package org.tidbcdc.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.Configuration;
+import org.apache.camel.RoutesBuilder;
+import org.junit.jupiter.api.Test;
+
+class ApplicationTest {
+
+    private static final Path MAIN_CLASSES = Path.of("target/classes");
+
+    /**
+     * camel-main no longer scans the package for them (startup), so a class that application.properties does not
+     * name would be left out without a word: its beans unbound, its routes never started.
+     */
+    @Test
+    void everyConfigurationClassAndJavaRouteOfTheMainCodeIsNamedInApplicationProperties() throws Exception {
+        Properties properties = new Properties();
+        try (Reader r = Files.newBufferedReader(MAIN_CLASSES.resolve("application.properties"))) {
+            properties.load(r);
+        }
+        assertThat(properties.getProperty("camel.main.base-package-scan-enabled")).isEqualTo("false");
+
+        Set<String> configurations = new TreeSet<>();
+        Set<String> routes = new TreeSet<>();
+        for (Class<?> c : mainClasses()) {
+            if (c.isAnnotationPresent(Configuration.class) && CamelConfiguration.class.isAssignableFrom(c)) {
+                configurations.add(c.getName());
+            } else if (RoutesBuilder.class.isAssignableFrom(c) && !Modifier.isAbstract(c.getModifiers())
+                    && Modifier.isPublic(c.getModifiers())) {
+                routes.add(c.getName());
+            }
+        }
+        assertThat(configurations).contains(PipelineConfiguration.class.getName());
+        assertThat(named(properties, "camel.main.configuration-classes")).isEqualTo(configurations);
+        assertThat(named(properties, "camel.main.routes-builder-classes")).isEqualTo(routes);
+    }
+
+    private static Set<String> named(Properties properties, String key) {
+        return Arrays.stream(properties.getProperty(key, "").split(",")).map(String::strip)
+                .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private static Set<Class<?>> mainClasses() throws IOException {
+        try (Stream<Path> files = Files.walk(MAIN_CLASSES)) {
+            return files.map(f -> MAIN_CLASSES.relativize(f).toString())
+                    .filter(f -> f.endsWith(".class") && !f.contains("$"))
+                    .map(f -> f.substring(0, f.length() - ".class".length()).replace('/', '.'))
+                    .map(ApplicationTest::load).collect(Collectors.toSet());
+        }
+    }
+
+    private static Class<?> load(String name) {
+        try {
+            return Class.forName(name, false, ApplicationTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -308,11 +308,27 @@ class StackComposeTest {
 
     @Test
     void jvmMemoryComesFromJavaToolOptionsInTheImageAndTheComposeFile() throws IOException {
-        Matcher image = Pattern.compile("ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"").matcher(read("Dockerfile"));
-        assertTrue(image.find(), "Dockerfile sets JAVA_TOOL_OPTIONS");
+        String dockerfile = read("Dockerfile");
+        // the image's value as its last ENV leaves it: ${JAVA_TOOL_OPTIONS} is the value before
+        Matcher env = Pattern.compile("ENV JAVA_TOOL_OPTIONS=\"([^\"]+)\"").matcher(dockerfile);
+        String image = null;
+        while (env.find()) {
+            image = image == null ? env.group(1) : env.group(1).replace("${JAVA_TOOL_OPTIONS}", image);
+        }
+        assertNotNull(image, "Dockerfile sets JAVA_TOOL_OPTIONS");
         String compose = resolve(routesEnv().get("JAVA_TOOL_OPTIONS"));
-        assertEquals(image.group(1), compose, "the compose default and the image agree");
+        assertEquals(image, compose, "the compose default and the image agree");
         assertTrue(compose.matches(".*-Xmx\\d+m.*") && compose.contains("-XX:MaxMetaspaceSize="), compose);
+
+        // the routes start with the class-data archive the image makes, with the memory settings they run with
+        Matcher archive = Pattern.compile("-XX:SharedArchiveFile=(\\S+)").matcher(compose);
+        assertTrue(archive.find(), compose);
+        Matcher made = Pattern.compile("RUN .*java -XX:ArchiveClassesAtExit=(\\S+) -jar /app/routes\\.jar -d \\d+")
+                .matcher(dockerfile);
+        assertTrue(made.find(), "Dockerfile makes the archive");
+        assertEquals(archive.group(1), made.group(1));
+        assertTrue(dockerfile.indexOf("ENV JAVA_TOOL_OPTIONS") < made.start()
+                && made.start() < dockerfile.lastIndexOf("ENV JAVA_TOOL_OPTIONS"), "made with the memory settings");
     }
 
     @Test

@@ -42,6 +42,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.tidbcdc.routes.testsupport.FirstAckProducer;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
 import org.tidbcdc.routes.testsupport.MariaDbServer;
+import org.tidbcdc.routes.testsupport.RoutesApp;
 import org.tidbcdc.routes.testsupport.RoutesProcess;
 
 /**
@@ -70,7 +71,7 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     /** What to run; every field has a system property (see {@link #fromSystemProperties}). */
     public record Options(int records, int watermarkEvery, int rate, int warmupSeconds, int latencySeconds,
-                          String jvmOptions, Path workDir, long seed) {
+                          String jvmOptions, boolean classDataArchive, Path workDir, long seed) {
     }
 
     /** One row of the table. Latency and startup are null where they were not measured. */
@@ -95,6 +96,7 @@ public final class PipelineBenchmark implements AutoCloseable {
     private final KafkaBroker kafka;
     private final MariaDbServer db;
     private final List<String> notes = new ArrayList<>();
+    private Path classDataArchive;
 
     public PipelineBenchmark(Options options) {
         this.options = options;
@@ -126,6 +128,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                 Integer.getInteger("bench.warmup-seconds", defaultWarmup),
                 Integer.getInteger("bench.latency-seconds", defaultLatency),
                 System.getProperty("bench.jvm-options", DEFAULT_JVM_OPTIONS),
+                Boolean.parseBoolean(System.getProperty("bench.class-data-archive", "true")),
                 Path.of(System.getProperty("bench.work-dir", "target/bench")).toAbsolutePath(),
                 Long.getLong("bench.seed", 42));
     }
@@ -143,6 +146,9 @@ public final class PipelineBenchmark implements AutoCloseable {
                 load.records - load.changes, load.bytes / 1e6, (double) load.bytes / load.records,
                 (System.nanoTime() - t0) / 1e9));
 
+        if (options.classDataArchive()) {
+            classDataArchive = classDataArchive();
+        }
         Row baseline1 = drainBaseline(topic, load, "raw baseline (first)");
         Row all = drainRoutes(topic, load, "routes: log, file, audit", "log,file,audit");
         Row fileLog = drainRoutes(topic, load, "routes: log, file", "log,file");
@@ -219,6 +225,33 @@ public final class PipelineBenchmark implements AutoCloseable {
         }
     }
 
+    /**
+     * The class-data archive of what startup loads, made as the image makes {@code /app/routes.jsa} (Dockerfile):
+     * routes.jar started once for 5 s with the image's JVM options, the control plane on and nothing to reach. The
+     * routes then start with it, as in the image; the baseline, another class path, starts without.
+     */
+    private Path classDataArchive() throws IOException {
+        Path jsa = options.workDir().resolve("routes.jsa");
+        Files.deleteIfExists(jsa);
+        Map<String, String> env = new HashMap<>();
+        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions());
+        env.put("CHANGEFEED_ENABLED", "true");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + RoutesApp.freePort());
+        env.put("SINK_DIR", freshDir("class-data-archive-sink").toString());
+        Path log = options.workDir().resolve("class-data-archive.log");
+        long t0 = System.nanoTime();
+        try (RoutesProcess training = RoutesProcess.start(List.of(), env, List.of("-XX:ArchiveClassesAtExit=" + jsa),
+                List.of("-d", "5"), log)) {
+            if (!training.waitFor(Duration.ofSeconds(120)) || !Files.isRegularFile(jsa)) {
+                throw new IllegalStateException("no class-data archive made; see " + log);
+            }
+        }
+        notes.add(String.format(Locale.ROOT, "The routes start with a class-data archive (%.0f MB) made as the image"
+                + " makes it, by starting routes.jar once for 5 s (%.1f s).", Files.size(jsa) / 1e6,
+                (System.nanoTime() - t0) / 1e9));
+        return jsa;
+    }
+
     // ---- drain -----------------------------------------------------------------------------------------------------
 
     /**
@@ -290,7 +323,9 @@ public final class PipelineBenchmark implements AutoCloseable {
             throws IOException {
         Map<String, String> env = RoutesProcess.pipelineEnv(kafka.bootstrapServers(), db, topic, topic + "-dlq", group, group, sinkDir);
         env.put("SINKS", sinks);
-        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions() + (Boolean.getBoolean("bench.profile")
+        env.put("JAVA_TOOL_OPTIONS", options.jvmOptions()
+                + (classDataArchive == null ? "" : " -XX:SharedArchiveFile=" + classDataArchive)
+                + (Boolean.getBoolean("bench.profile")
                 ? " -XX:FlightRecorderOptions:stackdepth=256 -XX:StartFlightRecording=settings=profile,filename=" + options.workDir().resolve(run + ".jfr") : ""));
         // experiments: -Dbench.routes-env=CDC_MAX_POLL_RECORDS=1000,AUDIT_BATCH_SIZE=1000
         for (String kv : System.getProperty("bench.routes-env", "").split(",")) {
@@ -719,7 +754,9 @@ public final class PipelineBenchmark implements AutoCloseable {
         }
         b.append('\n');
         b.append("Machine: ").append(hardware()).append('\n');
-        b.append("JVM (routes and baseline, as JAVA_TOOL_OPTIONS): `").append(options.jvmOptions()).append("`\n\n");
+        b.append("JVM (routes and baseline, as JAVA_TOOL_OPTIONS): `").append(options.jvmOptions()).append('`')
+                .append(classDataArchive == null ? "" : "; the routes add `-XX:SharedArchiveFile=routes.jsa`")
+                .append("\n\n");
         for (String n : notes) {
             b.append("- ").append(n).append('\n');
         }

@@ -72,12 +72,19 @@ public final class RoutesProcess implements AutoCloseable {
     /** As {@link #start(Map, List, Path)}, with {@code java} run through {@code launcher} (for example setpriv). */
     public static RoutesProcess start(List<String> launcher, Map<String, String> env, List<String> jvmOptions,
             Path log) {
+        return start(launcher, env, jvmOptions, List.of(), log);
+    }
+
+    /** As {@link #start(List, Map, List, Path)}, with camel-main's command-line arguments (for example -d 5). */
+    public static RoutesProcess start(List<String> launcher, Map<String, String> env, List<String> jvmOptions,
+            List<String> args, Path log) {
         int port = RoutesApp.freePort();
         List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-jar");
         cmd.add(jar().toAbsolutePath().toString());
+        cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> e = pb.environment();

@@ -670,6 +670,8 @@ public final class PipelineBenchmark implements AutoCloseable {
                             cpu = cpuMillis(process.pid()) - cpuAtFirst;
                             drained = new long[] {Long.parseLong(f[1]), Long.parseLong(f[2]), Long.parseLong(f[3]),
                                 Long.parseLong(f[4])};
+                            // the baseline waits for this to exit: before, /proc had at times lost it already
+                            process.getOutputStream().close();
                         }
                         default -> {
                         }

@@ -21,7 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * prints {@code FIRST <nanoTime>} when the first record arrives, then either {@code DRAINED <records> <bytes>
  * <firstNanos> <lastNanos>}; with {@code latency}, also {@code SEEN <records>} after each poll and, at the end, one
  * line {@code L <record timestamp> <latency ms>} per record, the latency being the wall clock after the parse minus
- * the record timestamp. System.nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process.
+ * the record timestamp. System.nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process. It then waits
+ * for its standard input to close, so that it is still there to be measured.
  */
 public final class RawBaseline {
 
@@ -83,5 +84,9 @@ public final class RawBaseline {
         System.out.print(b);
         System.out.println("DRAINED " + records + " " + bytes + " " + first + " " + last + " " + (blackhole & 1));
         System.out.flush();
+        // the benchmark reads this process's peak RSS and CPU time from /proc after DRAINED, then closes our input
+        while (System.in.read() != -1) {
+            // nothing is sent
+        }
     }
 }

@@ -83,7 +83,7 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The control-plane routes read these themselves: a value Camel cannot use would only fail there, unnamed. */
+    /** The routes' timers read it themselves: a value Camel cannot use would only fail there, named as their period. */
     private static void checkPollInterval(CamelContext context) {
         Duration interval = PipelineSettings.positiveDuration("HEALTH_POLL_INTERVAL",
                 setting(context, "cdc.health.poll-interval"));

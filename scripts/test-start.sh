@@ -146,7 +146,7 @@ port_taken() {
   python3 -m http.server 48080 --bind 127.0.0.1 >/dev/null 2>&1 &
   LISTENER_PID=$!
   local i=0
-  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
   run_start "a taken port is named before anything starts" 1 -- &&
     expect "port 48080 (for routes) is already in use" &&
     { ! grep -q "^up -d" "$WORK/state/calls" || fail "started although a port is taken"; }
@@ -161,7 +161,7 @@ rerun_on_running_stack() {
   python3 -m http.server 48080 --bind 127.0.0.1 >/dev/null 2>&1 &
   LISTENER_PID=$!
   local i=0
-  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 50 ]; do sleep 0.1; i=$((i + 1)); done
+  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
   # the stack already runs: the routes' own port is taken by the routes themselves
   mkdir -p "$WORK/state2" && date +%s >"$WORK/state2/started"
   CASE="a re-run on a running stack is safe"

@@ -142,26 +142,41 @@ up_fails() {
     expect "ticdc is not ready: 'docker compose up -d' failed"
 }
 
-port_taken() {
+# hold_port / release_port: a listener on 48080 (the routes' port in these cases), as a running routes container
+hold_port() {
   python3 -m http.server 48080 --bind 127.0.0.1 >/dev/null 2>&1 &
   LISTENER_PID=$!
   local i=0
-  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
+  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null; do
+    if [ $i -ge 200 ]; then
+      echo "FAIL $1: no listener on 48080 within 20 s" >&2
+      failed=$((failed + 1))
+      release_port
+      return 1
+    fi
+    sleep 0.1
+    i=$((i + 1))
+  done
+}
+
+release_port() {
+  kill "$LISTENER_PID" 2>/dev/null || true
+  wait "$LISTENER_PID" 2>/dev/null || true
+  LISTENER_PID=""
+}
+
+port_taken() {
+  hold_port "a taken port is named before anything starts" || return 1
   run_start "a taken port is named before anything starts" 1 -- &&
     expect "port 48080 (for routes) is already in use" &&
     { ! grep -q "^up -d" "$WORK/state/calls" || fail "started although a port is taken"; }
   local rc=$?
-  kill "$LISTENER_PID" 2>/dev/null || true
-  wait "$LISTENER_PID" 2>/dev/null || true
-  LISTENER_PID=""
+  release_port
   return $rc
 }
 
 rerun_on_running_stack() {
-  python3 -m http.server 48080 --bind 127.0.0.1 >/dev/null 2>&1 &
-  LISTENER_PID=$!
-  local i=0
-  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null || [ $i -ge 200 ]; do sleep 0.1; i=$((i + 1)); done
+  hold_port "a re-run on a running stack is safe" || return 1
   # the stack already runs: the routes' own port is taken by the routes themselves
   mkdir -p "$WORK/state2" && date +%s >"$WORK/state2/started"
   CASE="a re-run on a running stack is safe"
@@ -169,9 +184,7 @@ rerun_on_running_stack() {
   env -i PATH="$WORK/bin:$PATH" HOME="$WORK" TMPDIR="$WORK" FAKE_STATE="$WORK/state2" HOST_PORT_ROUTES=48080 \
     HOST_PORT_PD=42379 HOST_PORT_TIDB=44000 HOST_PORT_TIDB_STATUS=50080 HOST_PORT_TICDC=48300 \
     FAKE_READY_routes=0 bash "$ROOT/start.sh" </dev/null >"$OUT" 2>&1 || rc=$?
-  kill "$LISTENER_PID" 2>/dev/null || true
-  wait "$LISTENER_PID" 2>/dev/null || true
-  LISTENER_PID=""
+  release_port
   [ "$rc" = 0 ] || { fail "exit code $rc"; return 1; }
   expect "ready  routes"
 }

@@ -73,9 +73,11 @@ run_start() {
   while [ $# -gt 0 ] && [ "$1" != -- ]; do envs+=("$1"); shift; done
   [ $# -gt 0 ] && shift
   rm -rf "$WORK/state" && mkdir -p "$WORK/state"
+  # host ports below Linux's ephemeral range (32768-60999): start.sh probes a port by connecting to it, and a probe of
+  # a port in that range now and then gets it as its own source port and connects to itself (about 1 in 30,000)
   env -i PATH="$WORK/bin:$PATH" HOME="$WORK" TMPDIR="$WORK" FAKE_STATE="$WORK/state" \
-    HOST_PORT_PD=42379 HOST_PORT_TIDB=44000 HOST_PORT_TIDB_STATUS=50080 HOST_PORT_TICDC=48300 \
-    HOST_PORT_ROUTES=48080 HOST_PORT_PROMETHEUS=49090 HOST_PORT_GRAFANA=43000 \
+    HOST_PORT_PD=22379 HOST_PORT_TIDB=24000 HOST_PORT_TIDB_STATUS=20080 HOST_PORT_TICDC=28300 \
+    HOST_PORT_ROUTES=28080 HOST_PORT_PROMETHEUS=29090 HOST_PORT_GRAFANA=23000 \
     ${envs[@]+"${envs[@]}"} bash "$ROOT/start.sh" "$@" </dev/null >"$OUT" 2>&1 || rc=$?
   CASE=$name
   if [ "$rc" = "$expected" ]; then
@@ -110,7 +112,7 @@ happy() {
     expect "ready  pd" && expect "ready  tikv" && expect "ready  tidb" && expect "ready  ticdc" &&
     expect "ready  kafka" && expect "ready  claim-check-pruner" && expect "ready  db-init" &&
     expect "ready  routes" &&
-    expect "mysql -h 127.0.0.1 -P 44000 -u root" && expect "update users set username = 'sagi' where id = 1;" &&
+    expect "mysql -h 127.0.0.1 -P 24000 -u root" && expect "update users set username = 'sagi' where id = 1;" &&
     expect "data/sink/app_db/users" && expect "docker compose logs -f routes" && expect "./start.sh down" &&
     ! grep -q "ready  prometheus" "$OUT"
 }
@@ -142,14 +144,14 @@ up_fails() {
     expect "ticdc is not ready: 'docker compose up -d' failed"
 }
 
-# hold_port / release_port: a listener on 48080 (the routes' port in these cases), as a running routes container
+# hold_port / release_port: a listener on 28080 (the routes' port in these cases), as a running routes container
 hold_port() {
-  python3 -m http.server 48080 --bind 127.0.0.1 >/dev/null 2>&1 &
+  python3 -m http.server 28080 --bind 127.0.0.1 >/dev/null 2>&1 &
   LISTENER_PID=$!
   local i=0
-  until (exec 3<>/dev/tcp/127.0.0.1/48080) 2>/dev/null; do
+  until (exec 3<>/dev/tcp/127.0.0.1/28080) 2>/dev/null; do
     if [ $i -ge 200 ]; then
-      echo "FAIL $1: no listener on 48080 within 20 s" >&2
+      echo "FAIL $1: no listener on 28080 within 20 s" >&2
       failed=$((failed + 1))
       release_port
       return 1
@@ -168,7 +170,7 @@ release_port() {
 port_taken() {
   hold_port "a taken port is named before anything starts" || return 1
   run_start "a taken port is named before anything starts" 1 -- &&
-    expect "port 48080 (for routes) is already in use" &&
+    expect "port 28080 (for routes) is already in use" &&
     { ! grep -q "^up -d" "$WORK/state/calls" || fail "started although a port is taken"; }
   local rc=$?
   release_port
@@ -181,8 +183,8 @@ rerun_on_running_stack() {
   mkdir -p "$WORK/state2" && date +%s >"$WORK/state2/started"
   CASE="a re-run on a running stack is safe"
   local rc=0
-  env -i PATH="$WORK/bin:$PATH" HOME="$WORK" TMPDIR="$WORK" FAKE_STATE="$WORK/state2" HOST_PORT_ROUTES=48080 \
-    HOST_PORT_PD=42379 HOST_PORT_TIDB=44000 HOST_PORT_TIDB_STATUS=50080 HOST_PORT_TICDC=48300 \
+  env -i PATH="$WORK/bin:$PATH" HOME="$WORK" TMPDIR="$WORK" FAKE_STATE="$WORK/state2" HOST_PORT_ROUTES=28080 \
+    HOST_PORT_PD=22379 HOST_PORT_TIDB=24000 HOST_PORT_TIDB_STATUS=20080 HOST_PORT_TICDC=28300 \
     FAKE_READY_routes=0 bash "$ROOT/start.sh" </dev/null >"$OUT" 2>&1 || rc=$?
   release_port
   [ "$rc" = 0 ] || { fail "exit code $rc"; return 1; }

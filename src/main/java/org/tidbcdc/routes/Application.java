@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 import org.apache.camel.main.Main;
+import org.tidbcdc.routes.settings.RoutesFolder;
 
 /** Starts camel-main; routes, beans and settings come from application.properties and routes/. */
 public final class Application {

@@ -45,7 +45,7 @@ class ApplicationTest {
                 routes.add(c.getName());
             }
         }
-        assertThat(configurations).contains(PipelineConfiguration.class.getName());
+        assertThat(configurations).contains(org.tidbcdc.routes.settings.SettingsConfiguration.class.getName());
         assertThat(named(properties, "camel.main.configuration-classes")).isEqualTo(configurations);
         assertThat(named(properties, "camel.main.routes-builder-classes")).isEqualTo(routes);
     }

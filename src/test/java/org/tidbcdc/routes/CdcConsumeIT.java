@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidbcdc.routes.consume.DeadLetters;
+import org.tidbcdc.routes.deadletter.DeadLetters;
 import org.tidbcdc.routes.consume.DeliveryState;
 import org.tidbcdc.routes.testsupport.CanalRecords;
 import org.tidbcdc.routes.testsupport.Fixtures;

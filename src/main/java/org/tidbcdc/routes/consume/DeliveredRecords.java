@@ -19,7 +19,7 @@ import org.apache.kafka.common.TopicPartition;
  * {@link #WINDOW} delivered records of each partition are kept; an older one polled again is delivered again, which
  * repeats a line rather than losing a change. Only the consumer thread uses this.
  */
-final class DeliveredRecords {
+public final class DeliveredRecords {
 
     /** Per partition: several batches of the default 500 records, far more than a rewind reaches back. */
     static final int WINDOW = 4096;
@@ -27,17 +27,17 @@ final class DeliveredRecords {
     private final Map<TopicPartition, Ring> partitions = new HashMap<>();
 
     /** A record of a batch that every sink now holds; offsets of a partition come in increasing order. */
-    void delivered(TopicPartition tp, long offset, Exchange record) {
+    public void delivered(TopicPartition tp, long offset, Exchange record) {
         delivered(tp, offset, timestamp(record), valueBytes(record));
     }
 
     /** The same, for a record known by its fingerprint; one that is not past the last of its partition is ignored. */
-    void delivered(TopicPartition tp, long offset, long timestamp, int valueBytes) {
+    public void delivered(TopicPartition tp, long offset, long timestamp, int valueBytes) {
         partitions.computeIfAbsent(tp, p -> new Ring()).add(offset, timestamp, valueBytes);
     }
 
     /** Whether every sink already holds this record. */
-    boolean holds(TopicPartition tp, long offset, Exchange record) {
+    public boolean holds(TopicPartition tp, long offset, Exchange record) {
         Ring ring = partitions.get(tp);
         // almost every record is past the last delivered one: only a record that comes back is fingerprinted
         return ring != null && ring.reaches(offset) && ring.holds(offset, timestamp(record), valueBytes(record));

@@ -39,7 +39,7 @@ public final class DeliveryState {
      * Whether the last batch failed because the broker refused a Kafka client of the sinks' (the dead-letter
      * producer) its authentication; true once per failure: {@link AuthenticationRetry} acts on it.
      */
-    boolean takeBrokerRefusal() {
+    public boolean takeBrokerRefusal() {
         boolean refused = refusedByBroker;
         refusedByBroker = false;
         return refused;

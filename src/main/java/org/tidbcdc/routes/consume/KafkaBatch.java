@@ -64,11 +64,11 @@ public final class KafkaBatch {
     }
 
     /** The polled records that can never be decoded, in offset order, each with why. */
-    Map<Exchange, CanalFormatException> rejected() {
+    public Map<Exchange, CanalFormatException> rejected() {
         return rejected;
     }
 
-    void countDeadLetter() {
+    public void countDeadLetter() {
         deadLettered++;
     }
 

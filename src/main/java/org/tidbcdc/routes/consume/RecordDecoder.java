@@ -191,7 +191,7 @@ public final class RecordDecoder {
         }
     }
 
-    static Source sourceOf(Message m) {
+    public static Source sourceOf(Message m) {
         return new Source(m.getHeader(KafkaConstants.TOPIC, String.class),
                 m.getHeader(KafkaConstants.PARTITION, Integer.class),
                 m.getHeader(KafkaConstants.OFFSET, Long.class));

@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-import org.tidbcdc.routes.PipelineSettings;
+import org.tidbcdc.routes.settings.PipelineSettings;
 
 /**
  * MANAGEMENT_PORT, checked before Camel starts. The management server binds late, on its own thread, and a port that is

@@ -9,7 +9,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.support.jsse.SSLContextParameters;
-import org.tidbcdc.routes.PipelineSettings;
+import org.tidbcdc.routes.settings.PipelineSettings;
 import org.tidbcdc.routes.canal.ValueCompression;
 
 /**

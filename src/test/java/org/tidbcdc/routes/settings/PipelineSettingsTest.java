@@ -1,4 +1,4 @@
-package org.tidbcdc.routes;
+package org.tidbcdc.routes.settings;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -9,7 +9,7 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidbcdc.routes.PipelineSettings.Sink;
+import org.tidbcdc.routes.settings.PipelineSettings.Sink;
 
 class PipelineSettingsTest {
 

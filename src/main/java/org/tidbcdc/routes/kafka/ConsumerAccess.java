@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.kafka;
 
 import java.util.List;
 import java.util.Properties;
@@ -17,6 +17,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tidbcdc.routes.consume.ConsumerAssignment;
 
 /**
  * Why a consumer that holds no partition holds none, when the broker can tell: the topic does not exist, or the ACLs

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.kafka;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +13,7 @@ import org.apache.camel.component.kafka.TaskHealthState;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.kafka.common.TopicPartition;
 import org.tidbcdc.routes.ReadinessCheck;
+import org.tidbcdc.routes.consume.ConsumerAssignment;
 
 /**
  * Readiness: the Kafka consumer reaches a broker and holds at least one partition. A member without partitions (the

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes;
+package org.tidbcdc.routes.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes;
+package org.tidbcdc.routes.sink;
 
 import java.time.Duration;
 
@@ -38,7 +38,7 @@ public record RetryBudget(int redeliveries, Duration delay, Duration maxDelay, D
             throw new IllegalArgumentException("CDC_MAX_POLL_INTERVAL_MS (" + maxPollInterval.toMillis()
                     + ") is shorter than one retry cycle against an audit database that hangs: " + (redeliveries + 1)
                     + " attempts of up to " + attempt.toMillis() + " ms (the pool's "
-                    + PipelineConfiguration.CONNECTION_TIMEOUT_MS + " ms connection timeout plus "
+                    + SinkConfiguration.CONNECTION_TIMEOUT_MS + " ms connection timeout plus "
                     + "AUDIT_SOCKET_TIMEOUT_MS) and their backoff (CDC_RETRY_DELAY_MS doubling up to "
                     + "CDC_RETRY_MAX_DELAY_MS) take up to " + worst.toMillis() + " ms, and the consumer would leave "
                     + "its group meanwhile; raise CDC_MAX_POLL_INTERVAL_MS, or lower AUDIT_SOCKET_TIMEOUT_MS or "

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes;
+package org.tidbcdc.routes.settings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +15,7 @@ import org.apache.camel.main.MainListenerSupport;
  * enter a folder that is itself a symbolic link, so a linked ROUTES_DIR loaded no route at all, without an error.
  * ROUTES_RELOAD is checked here too, before camel-main binds it and names only its own property.
  */
-final class RoutesFolder extends MainListenerSupport {
+public final class RoutesFolder extends MainListenerSupport {
 
     private static final String PROPERTY = "cdc.routes-dir";
 

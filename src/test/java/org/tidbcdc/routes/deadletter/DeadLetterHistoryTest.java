@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.deadletter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
-import org.tidbcdc.routes.consume.DeadLetterHistory.Letter;
+import org.tidbcdc.routes.deadletter.DeadLetterHistory.Letter;
 
 class DeadLetterHistoryTest {
 

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.deadletter;
 
 import java.util.List;
 import java.util.Map;
@@ -16,7 +16,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tidbcdc.routes.PipelineSettings;
+import org.tidbcdc.routes.settings.PipelineSettings;
 
 /**
  * Creates the dead-letter topic when it is absent, sized so that any record the source topic accepts fits, with

@@ -1,36 +1,36 @@
 package org.tidbcdc.routes.observe;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Properties;
+import static org.tidbcdc.routes.settings.SettingsConfiguration.property;
 
+import java.time.Clock;
+
+import com.zaxxer.hikari.HikariDataSource;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.Configuration;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
-import org.tidbcdc.routes.PipelineSettings;
-import org.tidbcdc.routes.consume.AuthenticationRetry;
-import org.tidbcdc.routes.consume.ConsumerAccess;
+import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
-import org.tidbcdc.routes.consume.ConsumerHealthCheck;
 import org.tidbcdc.routes.consume.ConsumerLag;
-import org.tidbcdc.routes.consume.TrackedSubscription;
 import org.tidbcdc.routes.consume.Watermarks;
+import org.tidbcdc.routes.settings.PipelineSettings;
+import org.tidbcdc.routes.sink.SinkConfiguration;
 
 /**
  * Binds the beans of health and metrics under the names the YAML routes and the control plane use. The meter registry
  * is the one camel-micrometer-prometheus serves at /observe/metrics: it reuses a registry bound under
  * {@code metricsRegistry}, so binding it first (whichever starts first) gives Camel's meters and ours one registry.
  */
-public final class ObservabilityBeans {
+@Configuration
+public class ObserveConfiguration implements CamelConfiguration {
 
-    private ObservabilityBeans() {
-    }
+    private static final int HEARTBEAT_SOCKET_TIMEOUT_MS = 60_000;
 
-    public static void bind(CamelContext context, Watermarks watermarks, AuthenticationRetry authentication,
-            Properties kafka) {
+    @Override
+    public void configure(CamelContext context) {
         if (Boolean.parseBoolean(property(context, "camel.management.enabled"))) {
             ManagementPort.checkFree(context.getPropertiesComponent().resolveProperty("camel.management.host")
                     .orElse("0.0.0.0"), property(context, "camel.management.port"));
@@ -39,14 +39,10 @@ public final class ObservabilityBeans {
         PrometheusMeterRegistry meters = meterRegistry(registry);
         Clock clock = Clock.systemUTC();
 
-        ConsumerAssignment assignment = new ConsumerAssignment();
-        ConsumerLag lag = new ConsumerLag();
-        registry.bind("consumerAssignment", assignment);
-        registry.bind(KafkaConstants.KAFKA_SUBSCRIBE_ADAPTER, new TrackedSubscription(assignment));
-        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"),
-                property(context, "cdc.group-id"), assignment);
-        registry.bind("consumerAccess", access);
-        registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));
+        ConsumerAssignment assignment = CamelContextHelper.mandatoryLookup(context, "consumerAssignment",
+                ConsumerAssignment.class);
+        ConsumerLag lag = CamelContextHelper.mandatoryLookup(context, "consumerLag", ConsumerLag.class);
+        Watermarks watermarks = CamelContextHelper.mandatoryLookup(context, "watermarks", Watermarks.class);
         new PartitionGauges(meters, assignment, lag, watermarks, clock);
 
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),
@@ -57,9 +53,13 @@ public final class ObservabilityBeans {
                 PipelineSettings.positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
         registry.bind("heartbeatTable", heartbeats);
         registry.bind("freshness", freshness);
+        HikariDataSource heartbeatPool = SinkConfiguration.lazyPool(context, "heartbeat", "cdc.heartbeat", 1,
+                HEARTBEAT_SOCKET_TIMEOUT_MS);
         if (PipelineSettings.flag("HEARTBEAT_ENABLED", property(context, "cdc.heartbeat.enabled"))) {
+            PipelineSettings.checkJdbcUrl("HEARTBEAT_JDBC_URL", heartbeatPool.getJdbcUrl());
             registry.bind("heartbeat-health", new HeartbeatHealthCheck(freshness, assignment));
         }
+        registry.bind("heartbeatDataSource", heartbeatPool);
         registry.bind("pipelineMetrics", new PipelineMetrics(meters, heartbeats, freshness, lag));
         registry.bind("clusterGauges", new ClusterGauges(meters, clock));
     }
@@ -72,9 +72,5 @@ public final class ObservabilityBeans {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, found);
         }
         return found;
-    }
-
-    private static String property(CamelContext context, String key) {
-        return context.resolvePropertyPlaceholders("{{" + key + "}}");
     }
 }

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.kafka;
 
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -14,6 +14,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tidbcdc.routes.consume.DeliveryState;
 
 /**
  * camel-kafka stops a consumer for good when the broker refuses to authenticate it (a TLS client certificate or SASL

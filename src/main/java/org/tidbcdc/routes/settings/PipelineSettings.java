@@ -1,4 +1,4 @@
-package org.tidbcdc.routes;
+package org.tidbcdc.routes.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +109,7 @@ public final class PipelineSettings {
         return out;
     }
 
-    static int positiveInt(String name, String value) {
+    public static int positiveInt(String name, String value) {
         return atLeast(name, value, 1);
     }
 

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.deadletter;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,6 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tidbcdc.routes.canal.Source;
+import org.tidbcdc.routes.consume.DeliveredRecords;
+import org.tidbcdc.routes.consume.RecordDecoder;
 
 /**
  * The records the dead-letter topic already holds, so that a record that comes back is not dead-lettered twice: a

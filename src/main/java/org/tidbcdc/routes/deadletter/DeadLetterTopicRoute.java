@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.deadletter;
 
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;

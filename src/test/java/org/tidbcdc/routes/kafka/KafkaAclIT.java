@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package org.tidbcdc.routes.consume;
+package org.tidbcdc.routes.deadletter;
 
 import java.nio.charset.StandardCharsets;
 
@@ -10,6 +10,9 @@ import org.apache.kafka.common.header.Headers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.tidbcdc.routes.canal.Source;
+import org.tidbcdc.routes.consume.KafkaBatch;
+import org.tidbcdc.routes.consume.OffsetCursor;
+import org.tidbcdc.routes.consume.RecordDecoder;
 
 /**
  * Turns a record that can never be decoded into its dead-letter message: the original key, value, timestamp and

@@ -289,6 +289,25 @@ class ChangefeedIT extends ControlPlaneScenario {
     }
 
     @Test
+    void anUpdateTiCdcFindsChangesNothingCountsAsAppliedAndAResumeWithoutAnswerIsMadeAtTheNextPoll() {
+        fake.addChangefeed(ID, SINK_URI, List.of("*.*"));
+        fake.override("PUT", CHANGEFEED, FakeTiCluster.ticdcError(400, FakeTiCluster.UPDATE_REFUSED,
+                "changefeed update error: changefeed config is the same with the old one, do nothing"));
+        fake.override("POST", RESUME, Answer.dropped());
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"))) {
+            await("the resume after the update tried", () -> fake.count("POST", RESUME) >= 1);
+            app.awaitCheck("changefeed", "DOWN", "is stopped by this instance's filter rules apply; resuming it");
+            fake.clearOverride("POST", RESUME);
+            await("resumed", () -> "normal".equals(fake.changefeeds.get(ID).state));
+            awaitMoreReads(5);
+            assertEquals(1, fake.count("PUT", CHANGEFEED), "applied once");
+            assertEquals(1, log.count("filter rules applied"), log.lines().toString());
+            assertEquals(0, log.count("not applied"), log.lines().toString());
+            assertEquals(1, log.count("resumed after the filter rules apply"), log.lines().toString());
+        }
+    }
+
+    @Test
     void twoInstancesWithDifferentRulesMakeAtMostTwoUpdatesInTenPolls() {
         fake.addChangefeed(ID, SINK_URI, List.of("*.*"));
         try (ControlPlaneApp first = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"));

@@ -27,7 +27,7 @@ public final class ChangefeedReconciler {
     }
 
     /** TiCDC's refusal of an update that would change nothing, which means the rules are there already. */
-    private static final String SAME_CONFIG = "is the same";
+    private static final String SAME_CONFIG = "config is the same";
     /** TiCDC's refusal of an update to a changefeed that is not stopped or failed: a race, not a verdict on the rules. */
     private static final String NOT_STOPPED = "stopped or failed";
 
@@ -189,7 +189,7 @@ public final class ChangefeedReconciler {
             return;
         }
         String message = answer.json().map(json -> json.path("error_msg").asText("")).orElse("");
-        if (answer.isSuccess() || message.contains(SAME_CONFIG)) {
+        if (answer.isSuccess() || answer.status() == 400 && message.contains(SAME_CONFIG)) {
             applied = true;
             TrackedState.LOG.info("{} filter rules applied: {} (were {}); it resumes from its checkpoint, nothing"
                     + " already in Kafka is touched", name, spec.filterRules(), rulesBeforeApply);

@@ -382,6 +382,19 @@ class ChangefeedIT extends ControlPlaneScenario {
     }
 
     @Test
+    void aBadApplyDriftFlagOrFilterRuleStopsStartUpNamingIt() {
+        IllegalStateException flag = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
+                Map.of("cdc.changefeed.apply-drift", "yes")).close());
+        assertTrue(flag.getMessage().contains("CHANGEFEED_APPLY_DRIFT: expected true or false, got 'yes'"),
+                flag.getMessage());
+        IllegalStateException rule = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
+                Map.of("cdc.changefeed.filter-rules", "app_db.*, shop orders")).close());
+        assertTrue(rule.getMessage().contains("CHANGEFEED_FILTER_RULES: 'shop orders' is not a TiCDC table filter rule"),
+                rule.getMessage());
+        assertEquals(0, fake.requests().size());
+    }
+
+    @Test
     void claimCheckWithoutItsStorageStopsStartUp() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
                 Map.of("cdc.changefeed.large-message", "claim-check")).close());

@@ -220,7 +220,7 @@ public final class ChangefeedReconciler {
     }
 
     private Action existing(ChangefeedInfo info, JsonNode config) {
-        status.drift(spec.driftOf(info));
+        status.drift(spec.driftOf(info), applyDrift && spec.filterDiffers(info));
         String state = info.state();
         if ("normal".equals(state) && awaitingProgressFrom >= 0 && info.checkpointTs() > awaitingProgressFrom) {
             TrackedState.LOG.info("{} replicates: its checkpoint advanced to TSO {}", name, info.checkpointTs());

@@ -62,7 +62,8 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, endpoints, status,
                 resumePolicy,
                 PipelineSettings.flag("CHANGEFEED_RESUME_STOPPED", setting(context, "cdc.changefeed.resume-stopped")),
-                PipelineSettings.flag("CHANGEFEED_AUTO_RESUME", setting(context, "cdc.changefeed.auto-resume")), clock));
+                PipelineSettings.flag("CHANGEFEED_AUTO_RESUME", setting(context, "cdc.changefeed.auto-resume")),
+                PipelineSettings.flag("CHANGEFEED_APPLY_DRIFT", setting(context, "cdc.changefeed.apply-drift")), clock));
         // the routes' timers are made with the control plane off too, and Camel would name only their period
         checkPollInterval(context);
         if (enabled) {

@@ -99,7 +99,7 @@ class StartupIT {
     void settingsThatCanOnlyFailLaterStopStartupNamingThem() throws Exception {
         assertStartupStops("AUDIT_JDBC_URL: no JDBC driver",
                 "cdc.audit.jdbc-url", "jdbc:postgresql://db:5432/cdc_audit");
-        assertStartupStops("CDC_DLQ_TOPIC must differ from CDC_TOPIC",
+        assertStartupStops("CDC_DLQ_TOPIC: must differ from CDC_TOPIC",
                 "cdc.dlq-topic", "ti-db-updates", "cdc.topic", "ti-db-updates");
         // the default CHANGEFEED_SINK_URI holds the topic: the message named the URI, which nobody had set
         assertStartupStops("CDC_TOPIC: Topic name is invalid: 'ti db updates'", "cdc.topic", "ti db updates");
@@ -115,7 +115,7 @@ class StartupIT {
         assertStartupStops("CHANGEFEED_RESUME_BACKOFF: expected a duration such as 5s, 1m30s or 500ms, got 'x'",
                 "cdc.changefeed.resume-backoff", "x");
         // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
-        assertStartupStops("CDC_FETCH_MAX_WAIT_MS: Invalid value -5 for configuration fetch.max.wait.ms",
+        assertStartupStops("CDC_FETCH_MAX_WAIT_MS: must be at least 0, got -5",
                 "cdc.fetch-max-wait-ms", "-5");
     }
 

@@ -15,10 +15,9 @@ import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.DeliveryState;
-import org.tidbcdc.routes.settings.PipelineSettings;
 
 /**
- * Checks the Kafka client settings against Kafka's own definitions, and binds the client factory, the
+ * Checks the Kafka clients' security settings by loading their stores and login, and binds the client factory, the
  * re-authentication of a refused consumer, and the consumer's readiness check.
  */
 @Configuration
@@ -26,14 +25,10 @@ public class KafkaConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        KafkaClientSettings.check(name -> property(context, name));
-        PipelineSettings.atLeast("CDC_POLL_TIMEOUT_MS", property(context, "cdc.poll-timeout-ms"), 0);
-        PipelineSettings.atLeast("CDC_BATCHING_INTERVAL_MS", property(context, "cdc.batching-interval-ms"), 0);
         Properties kafka = adminProperties(context);
         KafkaSecurity.check(kafka);
         Registry registry = context.getRegistry();
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
-        PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
         AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume",
                 CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter");
         registry.bind("authenticationRetry", authentication);

@@ -50,6 +50,23 @@ class ApplicationTest {
         assertThat(named(properties, "camel.main.routes-builder-classes")).isEqualTo(routes);
     }
 
+    /**
+     * camel-main configures them in the order listed: the settings are checked before any bean is built, and the
+     * control plane's events go to the metrics bound before it.
+     */
+    @Test
+    void theSettingsAreConfiguredFirstAndTheMetricsBeforeTheControlPlane() throws Exception {
+        Properties properties = new Properties();
+        try (Reader r = Files.newBufferedReader(MAIN_CLASSES.resolve("application.properties"))) {
+            properties.load(r);
+        }
+        java.util.List<String> order = Arrays.stream(properties.getProperty("camel.main.configuration-classes")
+                .split(",")).map(String::strip).toList();
+        assertThat(order.get(0)).isEqualTo(org.tidbcdc.routes.settings.SettingsConfiguration.class.getName());
+        assertThat(order.indexOf(org.tidbcdc.routes.observe.ObserveConfiguration.class.getName()))
+                .isLessThan(order.indexOf(org.tidbcdc.routes.ticdc.ControlPlaneConfiguration.class.getName()));
+    }
+
     private static Set<String> named(Properties properties, String key) {
         return Arrays.stream(properties.getProperty(key, "").split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));

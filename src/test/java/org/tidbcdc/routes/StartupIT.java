@@ -292,7 +292,7 @@ class StartupIT {
             assertThat(routes.terminate(Duration.ofSeconds(60))).isTrue();
         }
         String out = Files.readString(log);
-        assertThat(out).contains("SINKS=log*", "AUDIT_DB_PASSWORD=******", "SHUTDOWN_TIMEOUT_SECONDS=30")
+        assertThat(out).contains("*SINKS=log", "AUDIT_DB_PASSWORD=******", "SHUTDOWN_TIMEOUT_SECONDS=30")
                 .contains("is shutting down (timeout:30s)").doesNotContain(SENTINEL)
                 .doesNotContain("x:9092")
                 // first contact without a broker: not the Kafka clients' connection warnings, several a second

@@ -403,7 +403,12 @@ public final class Settings {
                         + " startup with one line that starts with the variable's name, such as\n"
                         + "`CDC_MAX_POLL_RECORDS: must be at least 1, got 0`. `java -jar routes.jar --help` lists the"
                         + " same settings. Masked values (passwords, credentials in URIs and JAAS lines) never appear"
-                        + " in the log, in `--help` or in an error.\n\n");
+                        + " in the log, in `--help` or in an error.\n\n"
+                        + "The process exits with code 2 on a bad value. Durations are written as Camel writes them:"
+                        + " digits with the units `d`, `h`, `m`, `s` and `ms` in that order (`5s`, `1m30s`, `500ms`),"
+                        + " or digits alone for milliseconds. A flag is `true` or `false`. At startup one summary of"
+                        + " the effective values is logged, a line per group, `*` marking a setting whose value is"
+                        + " not the default.\n\n");
         for (Group g : Group.values()) {
             out.append("- [").append(g.title()).append("](#").append(g.title().toLowerCase(java.util.Locale.ROOT)
                     .replace(' ', '-')).append(")\n");
@@ -437,7 +442,7 @@ public final class Settings {
 
     /** One compact summary of the effective values, masked as declared: a line per group. */
     public static String summary(SettingValues values) {
-        StringBuilder out = new StringBuilder("Settings (* = not the default):");
+        StringBuilder out = new StringBuilder("Settings (*: not the default):");
         Group group = null;
         for (Setting s : values.settings()) {
             if (s.group() != group) {
@@ -445,10 +450,11 @@ public final class Settings {
                 out.append("\n  ").append(group.title()).append(':');
             }
             String v = values.raw(s);
-            out.append(' ').append(s.env()).append('=').append(s.shown(v));
+            out.append(' ');
             if (!v.equals(s.defaultValue()) && !s.defaultValue().contains("{{")) {
                 out.append('*');
             }
+            out.append(s.env()).append('=').append(s.shown(v));
         }
         return out.toString();
     }

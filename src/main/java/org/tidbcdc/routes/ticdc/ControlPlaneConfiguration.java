@@ -69,40 +69,12 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
                         new ComponentHealthCheck(component, cluster));
             }
             context.getRegistry().bind("changefeedHealthCheck", new ChangefeedHealthCheck(status));
-            ControlPlaneListener exporter = new RegistryListener(context);
-            cluster.listener(exporter);
-            status.listener(exporter);
-        }
-    }
-
-    /**
-     * Hands each event to the listener bound in the registry (the metrics), found when the first event comes: the
-     * configuration classes run in no set order, so it may not be bound yet while this one runs.
-     */
-    private static final class RegistryListener implements ControlPlaneListener {
-        private final CamelContext context;
-        private volatile ControlPlaneListener target;
-
-        RegistryListener(CamelContext context) {
-            this.context = context;
-        }
-
-        private ControlPlaneListener target() {
-            if (target == null) {
-                target = context.getRegistry().findByType(ControlPlaneListener.class).stream().findFirst()
-                        .orElse(NONE);
+            // bound by ObserveConfiguration, which camel-main configures before this one (application.properties)
+            ControlPlaneListener exporter = context.getRegistry().findSingleByType(ControlPlaneListener.class);
+            if (exporter != null) {
+                cluster.listener(exporter);
+                status.listener(exporter);
             }
-            return target;
-        }
-
-        @Override
-        public void componentUp(String component, boolean up) {
-            target().componentUp(component, up);
-        }
-
-        @Override
-        public void changefeed(String state, long checkpointTs) {
-            target().changefeed(state, checkpointTs);
         }
     }
 

@@ -31,7 +31,7 @@ public final class PipelineSettings {
 
     public PipelineSettings(String sinks, String auditBatchSize, String auditMaxBatchBytes, String maxPollRecords,
                             String sinkDir, String routesDir, String decodeThreads) {
-        Settings.SINKS_SETTING.parse(sinks);
+        Settings.SINKS.parse(sinks);
         this.sinks = parseSinks(sinks);
         this.auditBatchSize = (Integer) Settings.AUDIT_BATCH_SIZE.parse(auditBatchSize);
         this.auditMaxBatchBytes = (Integer) Settings.AUDIT_MAX_BATCH_BYTES.parse(auditMaxBatchBytes);
@@ -44,7 +44,7 @@ public final class PipelineSettings {
 
     /** The data plane's settings, already checked against their declarations. */
     public PipelineSettings(SettingValues values) {
-        this.sinks = parseSinks(String.join(",", values.names(Settings.SINKS_SETTING)));
+        this.sinks = parseSinks(String.join(",", values.names(Settings.SINKS)));
         this.auditBatchSize = values.integer(Settings.AUDIT_BATCH_SIZE);
         this.auditMaxBatchBytes = values.integer(Settings.AUDIT_MAX_BATCH_BYTES);
         this.maxPollRecords = values.integer(Settings.CDC_MAX_POLL_RECORDS);

@@ -9,7 +9,6 @@ import static org.tidbcdc.routes.settings.Group.KAFKA_SECURITY;
 import static org.tidbcdc.routes.settings.Group.LARGE_ROWS;
 import static org.tidbcdc.routes.settings.Group.OBSERVABILITY;
 import static org.tidbcdc.routes.settings.Group.RUNTIME;
-import static org.tidbcdc.routes.settings.Group.SINKS;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -105,10 +104,12 @@ public final class Settings {
             KAFKA_SECURITY, Type.oneOf(SecurityProtocol.names()), "PLAINTEXT",
             "How every Kafka client connects: TLS (SSL), SASL, both, or neither.");
     public static final Setting KAFKA_SASL_MECHANISM = s("KAFKA_SASL_MECHANISM", "cdc.kafka.sasl-mechanism",
-            KAFKA_SECURITY, Type.text("the broker listener's: GSSAPI, PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER"),
+            KAFKA_SECURITY,
+            Type.text("the broker listener's: GSSAPI, PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER"),
             "GSSAPI", "The SASL mechanism, with SASL_PLAINTEXT or SASL_SSL.");
     public static final Setting KAFKA_SASL_JAAS_CONFIG = s("KAFKA_SASL_JAAS_CONFIG", "cdc.kafka.sasl-jaas-config",
-            KAFKA_SECURITY, Type.text("a JAAS login line, e.g. ...ScramLoginModule required username=\"…\" password=\"…\";"),
+            KAFKA_SECURITY,
+            Type.text("a JAAS login line, e.g. ...ScramLoginModule required username=\"…\" password=\"…\";"),
             "", "The SASL login, with SASL_PLAINTEXT or SASL_SSL.").masked(Mask.URI_CREDENTIALS);
     public static final Setting KAFKA_SSL_TRUSTSTORE_LOCATION = s("KAFKA_SSL_TRUSTSTORE_LOCATION",
             "cdc.kafka.ssl-truststore-location", KAFKA_SECURITY, Type.path("a readable file; empty: the JVM's CAs"),
@@ -139,15 +140,16 @@ public final class Settings {
             "How often a consumer the broker refused is asked again, with the settings' files read afresh.");
 
     // ---- Sinks
-    public static final Setting SINKS_SETTING = s("SINKS", "cdc.sinks", SINKS,
+    public static final Setting SINKS = s("SINKS", "cdc.sinks", Group.SINKS,
             Type.names("sink names (log, file, audit), comma-separated, each once"), "log,file,audit",
             "The sinks every change is delivered to.");
     public static final Setting CDC_RETRY_MAX_REDELIVERIES = s("CDC_RETRY_MAX_REDELIVERIES",
-            "cdc.retry.max-redeliveries", SINKS, Type.atLeast(0, "retries"), "5",
+            "cdc.retry.max-redeliveries", Group.SINKS, Type.atLeast(0, "retries"), "5",
             "How often a failing batch is retried before it is rewound and polled again.");
-    public static final Setting CDC_RETRY_DELAY_MS = s("CDC_RETRY_DELAY_MS", "cdc.retry.delay-ms", SINKS,
+    public static final Setting CDC_RETRY_DELAY_MS = s("CDC_RETRY_DELAY_MS", "cdc.retry.delay-ms", Group.SINKS,
             Type.atLeast(0, "ms"), "500", "The first backoff between retries; each next one doubles.");
-    public static final Setting CDC_RETRY_MAX_DELAY_MS = s("CDC_RETRY_MAX_DELAY_MS", "cdc.retry.max-delay-ms", SINKS,
+    public static final Setting CDC_RETRY_MAX_DELAY_MS = s("CDC_RETRY_MAX_DELAY_MS", "cdc.retry.max-delay-ms",
+            Group.SINKS,
             Type.atLeast(0, "ms"), "10000", "The longest backoff between retries; 0: no limit.");
 
     // ---- Audit database
@@ -374,7 +376,8 @@ public final class Settings {
 
     /** The settings by group, each with its default and valid values, as {@code --help} prints them. */
     public static String help() {
-        StringBuilder out = new StringBuilder("Settings (environment variables; docs/configuration.md has them all):\n");
+        StringBuilder out = new StringBuilder(
+                "Settings (environment variables; docs/configuration.md has them all):\n");
         Group group = null;
         for (Setting s : ALL) {
             if (s.group() != group) {
@@ -397,8 +400,8 @@ public final class Settings {
         StringBuilder out = new StringBuilder();
         out.append("# Configuration reference\n\n")
                 .append("<!-- Generated from src/main/java/org/tidbcdc/routes/settings/Settings.java; do not edit.\n")
-                .append("     Regenerate: mvn -q package -DskipTests && java -jar target/routes.jar --settings-reference"
-                        + " > docs/configuration.md -->\n\n")
+                .append("     Regenerate: mvn -q package -DskipTests && java -jar target/routes.jar"
+                        + " --settings-reference > docs/configuration.md -->\n\n")
                 .append("Every setting is an environment variable, read under this name only. A bad value stops"
                         + " startup with one line that starts with the variable's name, such as\n"
                         + "`CDC_MAX_POLL_RECORDS: must be at least 1, got 0`. `java -jar routes.jar --help` lists the"
@@ -470,7 +473,10 @@ public final class Settings {
                 List.of());
     }
 
-    /** The constants above, by group in the order of {@link Group}, then in the order declared. */
+    /**
+     * The constants above, by group in the order of {@link Group}, then in the order declared (the order the JVM
+     * lists a class's fields in, which is the source order; SettingsTest would show a change in docs/configuration.md).
+     */
     private static List<Setting> declared() {
         List<Setting> settings = new ArrayList<>();
         for (Field f : Settings.class.getDeclaredFields()) {

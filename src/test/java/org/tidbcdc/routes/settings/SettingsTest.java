@@ -52,7 +52,7 @@ class SettingsTest {
         assertThat(values.integer(Settings.CDC_MAX_POLL_RECORDS)).isEqualTo(500);
         assertThat(values.duration(Settings.HEALTH_POLL_INTERVAL)).isEqualTo(Duration.ofSeconds(5));
         assertThat(values.flag(Settings.CHANGEFEED_ENABLED)).isTrue();
-        assertThat(values.names(Settings.SINKS_SETTING)).containsExactly("log", "file", "audit");
+        assertThat(values.names(Settings.SINKS)).containsExactly("log", "file", "audit");
         assertThat(values.text(Settings.CDC_INSTANCE_ID)).isEqualTo("test-host");
         assertThat(values.text(Settings.CHANGEFEED_SINK_URI)).startsWith("kafka://kafka:29092/ti-db-updates?");
     }

@@ -334,7 +334,7 @@ public final class Settings {
 
     static UnaryOperator<String> fromEnvironment(List<Setting> settings, Map<String, String> env, String hostName) {
         Map<String, String> byKey = new LinkedHashMap<>();
-        Map<String, String> aliased = aliasValues(settings, env);
+        Map<String, String> aliased = aliasValues(settings, env, false);
         for (Setting s : settings) {
             byKey.put(s.key(), env.containsKey(s.env()) ? env.get(s.env())
                     : aliased.getOrDefault(s.key(), s.defaultValue()));
@@ -357,6 +357,10 @@ public final class Settings {
      * names the new variable; application.properties reads only the new names, so these are handed to camel-main.
      */
     public static Map<String, String> aliasValues(List<Setting> settings, Map<String, String> env) {
+        return aliasValues(settings, env, true);
+    }
+
+    private static Map<String, String> aliasValues(List<Setting> settings, Map<String, String> env, boolean warn) {
         Map<String, String> out = new LinkedHashMap<>();
         for (Setting s : settings) {
             for (String old : s.aliases()) {
@@ -364,9 +368,13 @@ public final class Settings {
                     continue;
                 }
                 if (env.containsKey(s.env())) {
-                    LOG.warn("{} is deprecated and ignored: {} is set too", old, s.env());
+                    if (warn) {
+                        LOG.warn("{} is deprecated and ignored: {} is set too", old, s.env());
+                    }
                 } else if (!out.containsKey(s.key())) {
-                    LOG.warn("{} is deprecated: set {} instead", old, s.env());
+                    if (warn) {
+                        LOG.warn("{} is deprecated: set {} instead", old, s.env());
+                    }
                     out.put(s.key(), env.get(old));
                 }
             }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.tidbcdc.routes.settings.Setting;
+import org.tidbcdc.routes.settings.Settings;
 import org.tidbcdc.routes.testsupport.MetricReferences;
 
 /**
@@ -198,6 +201,18 @@ class StackComposeTest {
                 "LOG_LEVEL", "HOST_BIND", "HOST_PORT_KAFKA")), ".env.example lists " + listed);
         for (String name : listed) {
             assertTrue(isSetting(name), ".env.example lists " + name + ", which is no setting");
+        }
+        // a commented line shows what the stack runs with: the declared default, or the stack's override of it
+        Matcher shown = Pattern.compile("(?m)^#([A-Z][A-Z0-9_]*)=(.*)$").matcher(read(".env.example"));
+        while (shown.find()) {
+            String name = shown.group(1);
+            Optional<Setting> setting = Settings.byEnv(name);
+            if (setting.isPresent()) {
+                String composed = routesEnv().getOrDefault(name, "");
+                String expected = composed.isEmpty() ? withDefaults(setting.get().defaultValue()) : composed;
+                assertEquals(expected, shown.group(2), ".env.example shows " + name + " with another value than the"
+                        + " stack runs with");
+            }
         }
         for (String name : routesEnv().keySet()) {
             assertTrue(isSetting(name) || JVM_ENV.contains(name), "compose passes " + name + ", which is no setting");
@@ -566,11 +581,18 @@ class StackComposeTest {
     }
 
     /**
-     * A name an operator may set for the stack: a setting of the application (for now, one application.properties
-     * reads as {{env:NAME}}), or one of the stack's own variables, documented in docs/compose-stack.md.
+     * A name an operator may set for the stack: a setting the application declares ({@link Settings}), or one of the
+     * stack's own variables, documented in docs/compose-stack.md.
      */
     private static boolean isSetting(String name) {
-        return properties.contains("{{env:" + name + ":") || STACK_VARIABLES.contains(name);
+        return Settings.byEnv(name).isPresent() || STACK_VARIABLES.contains(name);
+    }
+
+    /** A declared default with the {{key}} of another setting replaced by that setting's default. */
+    private static String withDefaults(String value) {
+        return Pattern.compile("\\{\\{([a-z0-9.-]+)}}").matcher(value).replaceAll(r -> Matcher.quoteReplacement(
+                Settings.all().stream().filter(s -> s.key().equals(r.group(1))).findFirst()
+                        .orElseThrow(() -> new AssertionError("no setting has the key " + r.group(1))).defaultValue()));
     }
 
     private static Map<String, String> env(String service) {

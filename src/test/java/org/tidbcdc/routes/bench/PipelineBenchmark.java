@@ -97,6 +97,9 @@ public final class PipelineBenchmark implements AutoCloseable {
     private final MariaDbServer db;
     private final List<String> notes = new ArrayList<>();
     private Path classDataArchive;
+    private long lastCpuMillis;
+    private long lastDbCpuMillis;
+    private long lastJitMillis;
 
     public PipelineBenchmark(Options options) {
         this.options = options;
@@ -156,6 +159,9 @@ public final class PipelineBenchmark implements AutoCloseable {
         if (options.classDataArchive()) {
             classDataArchive = classDataArchive();
         }
+        if (System.getProperty("bench.base-jar") != null) {
+            return paired(topic, load, Path.of(System.getProperty("bench.base-jar")).toAbsolutePath());
+        }
         Row baseline1 = drainBaseline(topic, load, "raw baseline (first)");
         Row all = drainRoutes(topic, load, "routes: log, file, audit", "log,file,audit");
         Row fileLog = drainRoutes(topic, load, "routes: log, file", "log,file");
@@ -181,6 +187,51 @@ public final class PipelineBenchmark implements AutoCloseable {
                 null, baseline.peakRss(), baseline.startupMillis()), baselineLatency));
         String markdown = markdown(load, rows, baseline);
         return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes), markdown);
+    }
+
+    /**
+     * Paired runs: each routes configuration drains the topic with the base jar and with this build's in turn, so that
+     * both meet the same moments of a shared machine; CPU per change is the figure to compare, rates are noisier.
+     * {@code -Dbench.base-jar=old/routes.jar -Dbench.pairs=2 -Dbench.paired-sinks="log;log,file,audit"}. Start without
+     * the class-data archive ({@code -Dbench.class-data-archive=false}): it is made from this build's jar.
+     */
+    private Result paired(String topic, Load load, Path baseJar) throws Exception {
+        int pairs = Integer.getInteger("bench.pairs", 2);
+        String[] configurations = System.getProperty("bench.paired-sinks", "log;log,file,audit").split(";");
+        String current = RoutesProcess.jar().toAbsolutePath().toString();
+        List<Row> rows = new ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Paired runs, %s: %,d records (%,d"
+                        + " changes), base %s%n%n| sinks | jar | events/s | routes CPU µs per change | of it the JIT"
+                        + " compilers | routes CPU without the JIT | MariaDB CPU µs per change | peak RSS | startup"
+                        + " |%n|---|---|--:|--:|--:|--:|--:|--:|--:|%n",
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes,
+                baseJar));
+        try {
+            for (String sinks : configurations) {
+                for (int i = 0; i < pairs; i++) {
+                    for (String jar : List.of(baseJar.toString(), current)) {
+                        System.setProperty("routes.jar", jar);
+                        String which = jar.equals(current) ? "this build" : "base";
+                        Row r = drainRoutes(topic, load, "routes: " + sinks + " (" + which + ")", sinks);
+                        rows.add(r);
+                        table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s"
+                                        + " | %.2f s |%n", sinks, which, r.eventsPerSecond(),
+                                lastCpuMillis * 1000.0 / load.changes, lastJitMillis * 1000.0 / load.changes,
+                                (lastCpuMillis - lastJitMillis) * 1000.0 / load.changes,
+                                lastDbCpuMillis * 1000.0 / load.changes, mb(r.peakRss()), r.startupMillis() / 1000));
+                    }
+                }
+            }
+        } finally {
+            System.setProperty("routes.jar", current);
+        }
+        table.append('\n').append("Machine: ").append(hardware()).append('\n');
+        table.append("JVM (as JAVA_TOOL_OPTIONS): `").append(options.jvmOptions()).append("`\n\n");
+        for (String n : notes) {
+            table.append("- ").append(n).append('\n');
+        }
+        return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes),
+                table.toString());
     }
 
     private static Row withLatency(Row r, Latency l) {
@@ -283,6 +334,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                     ? waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS)
                     : waitFor(() -> changeLogged(routes.log()), routes, deadline, POLL_NANOS);
             long cpuAtFirst = cpuMillis(routes.pid());
+            long jitAtFirst = jitMillis(routes.pid());
             long dbCpuAtFirst = cpuMillis(db.pid());
             long last;
             try (Admin admin = kafka.admin()) {
@@ -293,6 +345,9 @@ public final class PipelineBenchmark implements AutoCloseable {
             long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
             String threads = busiestThreads(routes.pid());
             long dbCpu = cpuMillis(db.pid()) - dbCpuAtFirst;
+            lastJitMillis = jitMillis(routes.pid()) - jitAtFirst;
+            lastCpuMillis = cpu;
+            lastDbCpuMillis = dbCpu;
             long lines = sinks.contains("file") ? sinkLines(sinkDir) : load.changes();
             if (lines != load.changes()) {
                 throw new IllegalStateException(name + ": " + lines + " lines in the file sink, wanted "
@@ -768,6 +823,27 @@ public final class PipelineBenchmark implements AutoCloseable {
         return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d ms", e.getValue()))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** CPU time of a process's JIT compiler threads (C1, C2) from /proc, in milliseconds: paid once per process. */
+    static long jitMillis(long pid) {
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        sum += cpuMillis(stat);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended between the list and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 
     /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */

@@ -38,7 +38,12 @@ class AuditInsertBenchmarkTest {
     private static final int BATCH = 500;
 
     /** The driver settings compared: the audit pool's, and client-side rewritten multi-row statements. */
+    private static final String MULTI_ROW = "server-side prepared multi-row statement, bound directly (no JDBC batch)";
+
     private static final Map<String, Map<String, String>> SETTINGS = Map.of(
+            MULTI_ROW,
+            Map.of("useServerPrepStmts", "true", "cachePrepStmts", "true", "prepStmtCacheSqlLimit", "262144",
+                    "prepStmtCacheSize", "16"),
             "server-side prepared (useServerPrepStmts=true, as the pool has it)",
             Map.of("useServerPrepStmts", "true", "cachePrepStmts", "true", "prepStmtCacheSqlLimit", "32768",
                     "prepStmtCacheSize", "16"),
@@ -68,6 +73,16 @@ class AuditInsertBenchmarkTest {
                 + String.join("\n", lines) + "\n";
         System.out.println(report);
         Files.writeString(Path.of("target", "audit-bench.md"), report, StandardCharsets.UTF_8);
+    }
+
+    /** sql/audit-insert.sql with {@code n} rows of placeholders in its VALUES clause. */
+    private static String multiRow(String sql, int n) {
+        int values = sql.indexOf("VALUES");
+        int tupleStart = sql.indexOf('(', values);
+        int tupleEnd = sql.indexOf(')', tupleStart) + 1;
+        String tuple = sql.substring(tupleStart, tupleEnd);
+        return sql.substring(0, tupleStart) + String.join(",\n  ", java.util.Collections.nCopies(n, tuple))
+                + sql.substring(tupleEnd);
     }
 
     private static List<List<Object>> rows() throws Exception {
@@ -107,7 +122,19 @@ class AuditInsertBenchmarkTest {
                 long cpu = threads.getCurrentThreadCpuTime();
                 long dbCpu = PipelineBenchmark.cpuMillis(db.pid());
                 long start = System.nanoTime();
-                for (int from = 0; from < rows.size(); from += BATCH) {
+                for (int from = 0; from < rows.size() && MULTI_ROW.equals(name); from += BATCH) {
+                    List<List<Object>> chunk = rows.subList(from, Math.min(from + BATCH, rows.size()));
+                    try (PreparedStatement ps = c.prepareStatement(multiRow(sql, chunk.size()))) {
+                        int p = 1;
+                        for (List<Object> row : chunk) {
+                            for (Object value : row) {
+                                ps.setObject(p++, value);
+                            }
+                        }
+                        ps.executeUpdate();
+                    }
+                }
+                for (int from = 0; from < rows.size() && !MULTI_ROW.equals(name); from += BATCH) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         for (List<Object> row : rows.subList(from, Math.min(from + BATCH, rows.size()))) {
                             for (int i = 0; i < row.size(); i++) {

@@ -3,6 +3,7 @@ package org.tidbcdc.routes.canal;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 
 import com.fasterxml.jackson.core.JsonParser;
@@ -258,10 +259,12 @@ final class StreamingDml {
             List<ObjectNode> raw) throws IOException, NotThisShape {
         expect(t == JsonToken.START_ARRAY);
         JsonNodeFactory nodes = JsonNodeFactory.instance;
+        int capacity = schema == null ? 16 : Math.max(16, schema.columns() * 4 / 3 + 1);
         for (JsonToken row = p.nextToken(); row != JsonToken.END_ARRAY; row = p.nextToken()) {
             expect(row == JsonToken.START_OBJECT);
-            ObjectNode typedRow = schema == null ? null : nodes.objectNode();
-            ObjectNode rawRow = raw == null ? null : nodes.objectNode();
+            // sized for the table's columns: a wide table's image no longer grows its map three times
+            ObjectNode typedRow = schema == null ? null : new ObjectNode(nodes, new LinkedHashMap<>(capacity));
+            ObjectNode rawRow = raw == null ? null : new ObjectNode(nodes, new LinkedHashMap<>(capacity));
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String column = p.currentName();
                 JsonToken v = p.nextToken();

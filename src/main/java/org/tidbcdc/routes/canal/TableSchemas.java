@@ -20,7 +20,27 @@ final class TableSchemas {
     /** Tables held at most; more are a flood, not a schema, and start the cache over. */
     static final int LIMIT = 1024;
 
-    private record Table(String database, String table) {
+    /** A table's key; equals and hashCode written out, because a record's go through an invokedynamic call site. */
+    private static final class Table {
+        private final String database;
+        private final String table;
+        private final int hash;
+
+        Table(String database, String table) {
+            this.database = database;
+            this.table = table;
+            this.hash = 31 * database.hashCode() + table.hashCode();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Table t && hash == t.hash && database.equals(t.database) && table.equals(t.table);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     /** One table's types: column name to its declared mysqlType and parsed type. */
@@ -29,6 +49,11 @@ final class TableSchemas {
 
         private Schema(Map<String, Slot> slots) {
             this.slots = slots;
+        }
+
+        /** Columns with a type: what an image of the table holds, to size its map once. */
+        int columns() {
+            return slots.size();
         }
 
         /** The type of a column, or null when mysqlType does not name it (the value keeps its text). */

@@ -25,21 +25,19 @@ final class DmlRecord {
     private final RowImages images;
 
     DmlRecord(CanalObject record, Op op, TidbExtension tidb, long commitMillis, Source source) {
-        this.record = record;
-        this.op = op;
-        this.tidb = tidb;
-        this.commitMillis = commitMillis;
-        this.source = source;
-        this.database = record.identifier("database");
-        this.table = record.identifier("table");
-        this.pkNames = pkNames(record);
-        this.images = new RowImages(record.optionalObject("mysqlType"));
+        this(record, record.identifier("database"), record.identifier("table"), pkNames(record),
+                new RowImages(record.optionalObject("mysqlType")), op, tidb, commitMillis, source);
     }
 
     /** A record {@link StreamingDml} has read: its fields checked, its rows in hand. */
     DmlRecord(String database, String table, List<String> pkNames, RowImages images, Op op, TidbExtension tidb,
             long commitMillis, Source source) {
-        this.record = null;
+        this(null, database, table, pkNames, images, op, tidb, commitMillis, source);
+    }
+
+    private DmlRecord(CanalObject record, String database, String table, List<String> pkNames, RowImages images,
+            Op op, TidbExtension tidb, long commitMillis, Source source) {
+        this.record = record;
         this.op = op;
         this.tidb = tidb;
         this.commitMillis = commitMillis;

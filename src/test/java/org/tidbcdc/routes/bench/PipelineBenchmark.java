@@ -730,13 +730,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                     bench.kafka.bootstrapServers(), topic, "bench-" + UUID.randomUUID(), String.valueOf(expected),
                     System.getProperty("bench.fetch-max-wait-ms", ROUTES_FETCH_MAX_WAIT_MS))
                     .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
-            long t0 = System.nanoTime();
-            Process process = pb.start();
-            Baseline b = new Baseline(process, t0, out, process.getErrorStream());
-            Thread reader = new Thread(b::read, "bench-node-err");
-            reader.setDaemon(true);
-            reader.start();
-            return b;
+            return started(pb, out, true);
         }
 
         static Baseline start(PipelineBenchmark bench, String topic, long expected, boolean latency, String run)
@@ -760,10 +754,16 @@ public final class PipelineBenchmark implements AutoCloseable {
             Path log = bench.options.workDir().resolve(run + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().put("JAVA_TOOL_OPTIONS", bench.options.jvmOptions());
+            return started(pb, log, false);
+        }
+
+        /** Starts the process and reads its reports from stderr or stdout, on a thread of their own. */
+        private static Baseline started(ProcessBuilder pb, Path log, boolean reportsOnStderr) throws IOException {
             long t0 = System.nanoTime();
             Process process = pb.start();
-            Baseline b = new Baseline(process, t0, log, process.getInputStream());
-            Thread reader = new Thread(b::read, "bench-baseline-out");
+            Baseline b = new Baseline(process, t0, log,
+                    reportsOnStderr ? process.getErrorStream() : process.getInputStream());
+            Thread reader = new Thread(b::read, "bench-consumer-reports");
             reader.setDaemon(true);
             reader.start();
             return b;

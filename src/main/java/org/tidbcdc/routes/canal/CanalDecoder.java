@@ -9,9 +9,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Decodes the value of one Kafka record written by TiCDC's canal-json encoder into {@link ChangeEvent}s. Stateless
- * and thread-safe: one instance serves every consumer thread. Anything that cannot be decoded is a
- * {@link CanalFormatException}, since the same bytes will fail the same way on every retry.
+ * Decodes the value of one Kafka record written by TiCDC's canal-json encoder into {@link ChangeEvent}s. Thread-safe:
+ * one instance serves every consumer thread; its only state is the column types it holds per table. Anything that
+ * cannot be decoded is a {@link CanalFormatException}, since the same bytes will fail the same way on every retry.
  */
 public final class CanalDecoder {
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The pipeline benchmark (docs/performance.md): builds routes.jar, then drains N generated Canal-JSON records with
 # the routes and with a raw Kafka consumer on a real KRaft broker and a real MariaDB, measures latency at a fixed
-# rate, and prints the table (also written to target/bench-report.md).
+# rate, and prints the table (also written to target/bench-report.md). The routes run with all sinks, with log and
+# file, and with the log alone; the seed's Node consumer (bench/node-consumer, kafkajs) runs beside them.
 #
 #   scripts/bench.sh                 # 500,000 records, 15 s warm-up and 30 s of latency at 2,000 records/s
 #   scripts/bench.sh 100000          # another N
@@ -18,6 +19,8 @@ if ! [[ "$records" =~ ^[0-9]+$ ]]; then
     exit 2
 fi
 
+# the seed's Node consumer (a row of the table), with kafkajs as package-lock.json pins it
+(cd bench/node-consumer && npm ci --no-audit --no-fund --loglevel=error)
 mvn -B -ntp -Pbench verify -Dbench.records="$records" "$@"
 echo
 cat target/bench-report.md

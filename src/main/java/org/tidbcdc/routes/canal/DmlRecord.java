@@ -25,15 +25,41 @@ final class DmlRecord {
     private final RowImages images;
 
     DmlRecord(CanalObject record, Op op, TidbExtension tidb, long commitMillis, Source source) {
+        this(record, record.identifier("database"), record.identifier("table"), pkNames(record),
+                new RowImages(record.optionalObject("mysqlType")), op, tidb, commitMillis, source);
+    }
+
+    /** A record {@link StreamingDml} has read: its fields checked, its rows in hand. */
+    DmlRecord(String database, String table, List<String> pkNames, RowImages images, Op op, TidbExtension tidb,
+            long commitMillis, Source source) {
+        this(null, database, table, pkNames, images, op, tidb, commitMillis, source);
+    }
+
+    private DmlRecord(CanalObject record, String database, String table, List<String> pkNames, RowImages images,
+            Op op, TidbExtension tidb, long commitMillis, Source source) {
         this.record = record;
         this.op = op;
         this.tidb = tidb;
         this.commitMillis = commitMillis;
         this.source = source;
-        this.database = record.identifier("database");
-        this.table = record.identifier("table");
-        this.pkNames = pkNames(record);
-        this.images = new RowImages(record.optionalObject("mysqlType"));
+        this.database = database;
+        this.table = table;
+        this.pkNames = pkNames;
+        this.images = images;
+    }
+
+    /**
+     * The events of rows already typed: {@code typed[i]} is the typed image of {@code data[i]}; for an UPDATE,
+     * {@code data[i]} and {@code old[i]} are the raw rows, else both lists are null.
+     */
+    List<ChangeEvent> events(List<ObjectNode> typed, List<ObjectNode> data, List<ObjectNode> old) {
+        List<ChangeEvent> events = new ArrayList<>(typed.size());
+        for (int i = 0; i < typed.size(); i++) {
+            CanalObject row = data == null ? null : CanalObject.of(data.get(i), "data[" + i + "]");
+            CanalObject oldRow = old == null ? null : CanalObject.of(old.get(i), "old[" + i + "]");
+            events.add(event(i, row, oldRow, typed.get(i)));
+        }
+        return events;
     }
 
     List<ChangeEvent> events() {
@@ -50,12 +76,12 @@ final class DmlRecord {
         for (int i = 0; i < data.size(); i++) {
             CanalObject row = CanalObject.of(data.get(i), "data[" + i + "]");
             CanalObject oldRow = old == null ? null : CanalObject.of(old.get(i), "old[" + i + "]");
-            events.add(event(i, row, oldRow));
+            events.add(event(i, row, oldRow, images.typed(row)));
         }
         return events;
     }
 
-    private ChangeEvent event(int rowIndex, CanalObject row, CanalObject oldRow) {
+    private ChangeEvent event(int rowIndex, CanalObject row, CanalObject oldRow, ObjectNode typed) {
         ChangeEvent.Builder event = CanalDecoder.common(tidb, commitMillis, source)
                 .op(op)
                 .database(database)
@@ -63,16 +89,16 @@ final class DmlRecord {
         ObjectNode after = null;
         ObjectNode before;
         if (op == Op.DELETE) {
-            before = images.typed(row);
+            before = typed;
         } else {
-            after = images.typed(row);
+            after = typed;
             before = op == Op.UPDATE ? images.before(row, oldRow, after) : null;
         }
         if (op == Op.UPDATE) {
             event.changedColumns(RowImages.changedColumns(row, oldRow));
         }
         ObjectNode image = after != null ? after : before;
-        ObjectNode pk = pk(image, row.path());
+        ObjectNode pk = pk(image, rowIndex);
         return event.pk(pk)
                 .before(before)
                 .after(after)
@@ -87,12 +113,12 @@ final class DmlRecord {
                 : EventKey.forRow(database, table, op, tidb.commitTs(), identity);
     }
 
-    private ObjectNode pk(ObjectNode image, String rowPath) {
+    private ObjectNode pk(ObjectNode image, int rowIndex) {
         ObjectNode pk = JsonNodeFactory.instance.objectNode();
         for (String column : pkNames) {
             JsonNode value = image.get(column);
             if (value == null) {
-                throw new CanalFormatException("primary key column `" + column + "` is missing from `" + rowPath + "`");
+                throw new CanalFormatException("primary key column `" + column + "` is missing from `data[" + rowIndex + "]`");
             }
             pk.set(column, value.deepCopy());
         }

@@ -17,10 +17,18 @@ import com.fasterxml.jackson.databind.node.TextNode;
 final class RowImages {
 
     private final CanalObject mysqlTypes;
+    private final TableSchemas.Schema schema;
 
     /** @param mysqlTypes the record's mysqlType object, or null when it has none */
     RowImages(CanalObject mysqlTypes) {
         this.mysqlTypes = mysqlTypes;
+        this.schema = null;
+    }
+
+    /** @param schema the record's mysqlType as {@link TableSchemas} holds it */
+    RowImages(TableSchemas.Schema schema) {
+        this.mysqlTypes = null;
+        this.schema = schema;
     }
 
     ObjectNode typed(CanalObject row) {
@@ -83,6 +91,10 @@ final class RowImages {
     }
 
     private ColumnType typeOf(String column) {
+        if (schema != null) {
+            ColumnType type = schema.type(column);
+            return type == null ? ColumnType.TEXT : type;
+        }
         if (mysqlTypes == null) {
             return ColumnType.TEXT;
         }

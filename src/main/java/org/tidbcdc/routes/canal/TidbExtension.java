@@ -11,7 +11,7 @@ record TidbExtension(String commitTs, BigInteger watermarkTs, boolean onlyHandle
     /** TiCDC writes a storage URI and a file name; what the audit table's claim_check_location holds. */
     static final int MAX_CLAIM_CHECK_LOCATION_CHARS = 1024;
 
-    private static final TidbExtension NONE = new TidbExtension(null, null, false, null);
+    static final TidbExtension NONE = new TidbExtension(null, null, false, null);
 
     static TidbExtension read(CanalObject record) {
         CanalObject tidb = record.optionalObject("_tidb");

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.CanalJson;
 import org.tidbcdc.routes.canal.ChangeEvent;
+import org.tidbcdc.routes.canal.ClaimCheckStore;
+import org.tidbcdc.routes.canal.ValueCompression;
 import org.tidbcdc.routes.canal.Source;
 
 /**
@@ -29,6 +31,7 @@ class DecodeBenchmarkTest {
     private static final int ROUNDS = Integer.getInteger("bench.decode.rounds", 2);
 
     private final CanalDecoder decoder = new CanalDecoder();
+    private final CanalDecoder treeDecoder = CanalDecoder.treeOnly(ClaimCheckStore.NONE, ValueCompression.NONE);
 
     @Test
     void measuresEachDecodingStageOnTheBenchmarkRecords() throws IOException {
@@ -40,7 +43,9 @@ class DecodeBenchmarkTest {
         List<String> rows = new ArrayList<>();
         rows.add(stage("Jackson tree parse (what the raw baseline does)", records,
                 v -> CanalJson.MAPPER.readTree(v).size()));
-        rows.add(stage("decode (strict UTF-8, tree, typed images, event key)", records,
+        rows.add(stage("decode from Jackson's tree (the decoder before the streaming one)", records,
+                v -> treeDecoder.decode(v, new Source("bench", 0, 0)).events().size()));
+        rows.add(stage("decode (strict UTF-8, streaming parse, typed images, event key)", records,
                 v -> decode(v).size()));
         rows.add(stage("decode, then the file record (SINKS=log,file: the record renders the images)", records,
                 v -> decode(v).stream().mapToLong(e -> e.jsonBytes().length).sum()));
@@ -48,11 +53,11 @@ class DecodeBenchmarkTest {
                 v -> decode(v).stream().mapToLong(e -> images(e) + e.jsonBytes().length).sum()));
 
         String report = String.format(Locale.ROOT, "Decoding stages, %,d records, median of %d rounds after %d "
-                + "warm-up rounds, one thread%n%n| stage | µs per record | bytes allocated per record |%n"
-                + "|---|--:|--:|%n", RECORDS, ROUNDS, ROUNDS) + String.join("\n", rows) + "\n";
+                + "warm-up rounds, one thread%n%n| stage | µs per record | CPU µs per record | bytes allocated per record |%n"
+                + "|---|--:|--:|--:|%n", RECORDS, ROUNDS, ROUNDS) + String.join("\n", rows) + "\n";
         System.out.println(report);
         Files.writeString(Path.of("target", "decode-bench.md"), report, StandardCharsets.UTF_8);
-        assertThat(rows).hasSize(4);
+        assertThat(rows).hasSize(5);
     }
 
     private List<ChangeEvent> decode(byte[] value) {
@@ -71,10 +76,12 @@ class DecodeBenchmarkTest {
     private static String stage(String name, List<byte[]> records, Stage work) throws IOException {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long[] nanos = new long[ROUNDS];
+        long[] cpu = new long[ROUNDS];
         long[] bytes = new long[ROUNDS];
         long output = 0;
         for (int round = -ROUNDS; round < ROUNDS; round++) {
             long allocated = threads.getCurrentThreadAllocatedBytes();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (byte[] value : records) {
                 output += work.run(value);
@@ -82,12 +89,14 @@ class DecodeBenchmarkTest {
             long took = System.nanoTime() - start;
             if (round >= 0) {
                 nanos[round] = took;
+                cpu[round] = threads.getCurrentThreadCpuTime() - cpuStart;
                 bytes[round] = threads.getCurrentThreadAllocatedBytes() - allocated;
             }
         }
         assertThat(output).as(name + " produced output").isPositive();
-        return String.format(Locale.ROOT, "| %s | %.2f | %,d |", name,
-                median(nanos) / 1e3 / records.size(), median(bytes) / records.size());
+        return String.format(Locale.ROOT, "| %s | %.2f | %.2f | %,d |", name,
+                median(nanos) / 1e3 / records.size(), median(cpu) / 1e3 / records.size(),
+                median(bytes) / records.size());
     }
 
     private static long median(long[] values) {

@@ -71,7 +71,7 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     /** What to run; every field has a system property (see {@link #fromSystemProperties}). */
     public record Options(int records, int watermarkEvery, int rate, int warmupSeconds, int latencySeconds,
-                          String jvmOptions, boolean classDataArchive, Path workDir, long seed) {
+                          String jvmOptions, boolean classDataArchive, Path workDir, long seed, boolean node) {
     }
 
     /** One row of the table. Latency and startup are null where they were not measured. */
@@ -97,6 +97,9 @@ public final class PipelineBenchmark implements AutoCloseable {
     private final MariaDbServer db;
     private final List<String> notes = new ArrayList<>();
     private Path classDataArchive;
+    private long lastCpuMillis;
+    private long lastDbCpuMillis;
+    private long lastJitMillis;
 
     public PipelineBenchmark(Options options) {
         this.options = options;
@@ -130,7 +133,8 @@ public final class PipelineBenchmark implements AutoCloseable {
                 System.getProperty("bench.jvm-options", DEFAULT_JVM_OPTIONS),
                 Boolean.parseBoolean(System.getProperty("bench.class-data-archive", "true")),
                 Path.of(System.getProperty("bench.work-dir", "target/bench")).toAbsolutePath(),
-                Long.getLong("bench.seed", 42));
+                Long.getLong("bench.seed", 42),
+                Boolean.getBoolean("bench.node"));
     }
 
     // ---- the run ---------------------------------------------------------------------------------------------------
@@ -146,12 +150,23 @@ public final class PipelineBenchmark implements AutoCloseable {
                 load.records - load.changes, load.bytes / 1e6, (double) load.bytes / load.records,
                 (System.nanoTime() - t0) / 1e9));
 
+        List<String> mariadb = db.query("select version(), @@innodb_flush_log_at_trx_commit,"
+                + " @@innodb_buffer_pool_size, @@log_bin, @@sync_binlog").get(0);
+        notes.add(String.format(Locale.ROOT, "MariaDB %s (its own process, on this machine):"
+                        + " innodb_flush_log_at_trx_commit=%s, innodb_buffer_pool_size=%,d MB, log_bin=%s,"
+                        + " sync_binlog=%s.", mariadb.get(0), mariadb.get(1),
+                Long.parseLong(mariadb.get(2)) / 1024 / 1024, mariadb.get(3), mariadb.get(4)));
         if (options.classDataArchive()) {
             classDataArchive = classDataArchive();
+        }
+        if (System.getProperty("bench.base-jar") != null) {
+            return paired(topic, load, Path.of(System.getProperty("bench.base-jar")).toAbsolutePath());
         }
         Row baseline1 = drainBaseline(topic, load, "raw baseline (first)");
         Row all = drainRoutes(topic, load, "routes: log, file, audit", "log,file,audit");
         Row fileLog = drainRoutes(topic, load, "routes: log, file", "log,file");
+        Row logOnly = drainRoutes(topic, load, "routes: log", "log");
+        Row node = options.node() ? drainNode(topic, load) : null;
         Row baseline2 = drainBaseline(topic, load, "raw baseline (second)");
         // the faster baseline is the one the ratios use: the conservative choice on a shared machine
         Row baseline = baseline1.seconds() <= baseline2.seconds() ? baseline1 : baseline2;
@@ -161,13 +176,62 @@ public final class PipelineBenchmark implements AutoCloseable {
         Latency routesLatency = options.latencySeconds() > 0 ? latencyRoutes() : null;
         Latency baselineLatency = options.latencySeconds() > 0 ? latencyBaseline() : null;
 
-        List<Row> rows = List.of(
+        List<Row> rows = new ArrayList<>(List.of(
                 withLatency(all, routesLatency),
                 fileLog,
-                withLatency(new Row("raw baseline", baseline.records(), baseline.bytes(), baseline.seconds(), null,
-                        null, baseline.peakRss(), baseline.startupMillis()), baselineLatency));
+                logOnly));
+        if (node != null) {
+            rows.add(node);
+        }
+        rows.add(withLatency(new Row("raw baseline", baseline.records(), baseline.bytes(), baseline.seconds(), null,
+                null, baseline.peakRss(), baseline.startupMillis()), baselineLatency));
         String markdown = markdown(load, rows, baseline);
         return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes), markdown);
+    }
+
+    /**
+     * Paired runs: each routes configuration drains the topic with the base jar and with this build's in turn, so that
+     * both meet the same moments of a shared machine; CPU per change is the figure to compare, rates are noisier.
+     * {@code -Dbench.base-jar=old/routes.jar -Dbench.pairs=2 -Dbench.paired-sinks="log;log,file,audit"}. Start without
+     * the class-data archive ({@code -Dbench.class-data-archive=false}): it is made from this build's jar.
+     */
+    private Result paired(String topic, Load load, Path baseJar) throws Exception {
+        int pairs = Integer.getInteger("bench.pairs", 2);
+        String[] configurations = System.getProperty("bench.paired-sinks", "log;log,file,audit").split(";");
+        String current = RoutesProcess.jar().toAbsolutePath().toString();
+        List<Row> rows = new ArrayList<>();
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Paired runs, %s: %,d records (%,d"
+                        + " changes), base %s%n%n| sinks | jar | events/s | routes CPU µs per change | of it the JIT"
+                        + " compilers | routes CPU without the JIT | MariaDB CPU µs per change | peak RSS | startup"
+                        + " |%n|---|---|--:|--:|--:|--:|--:|--:|--:|%n",
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes,
+                baseJar));
+        try {
+            for (String sinks : configurations) {
+                for (int i = 0; i < pairs; i++) {
+                    for (String jar : List.of(baseJar.toString(), current)) {
+                        System.setProperty("routes.jar", jar);
+                        String which = jar.equals(current) ? "this build" : "base";
+                        Row r = drainRoutes(topic, load, "routes: " + sinks + " (" + which + ")", sinks);
+                        rows.add(r);
+                        table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s"
+                                        + " | %.2f s |%n", sinks, which, r.eventsPerSecond(),
+                                lastCpuMillis * 1000.0 / load.changes, lastJitMillis * 1000.0 / load.changes,
+                                (lastCpuMillis - lastJitMillis) * 1000.0 / load.changes,
+                                lastDbCpuMillis * 1000.0 / load.changes, mb(r.peakRss()), r.startupMillis() / 1000));
+                    }
+                }
+            }
+        } finally {
+            System.setProperty("routes.jar", current);
+        }
+        table.append('\n').append("Machine: ").append(hardware()).append('\n');
+        table.append("JVM (as JAVA_TOOL_OPTIONS): `").append(options.jvmOptions()).append("`\n\n");
+        for (String n : notes) {
+            table.append("- ").append(n).append('\n');
+        }
+        return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes),
+                table.toString());
     }
 
     private static Row withLatency(Row r, Latency l) {
@@ -266,8 +330,11 @@ public final class PipelineBenchmark implements AutoCloseable {
         String group = "bench-" + UUID.randomUUID();
         try (RoutesProcess routes = startRoutes(topic, group, sinks, sinkDir, run)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
-            long first = waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS);
+            long first = sinks.contains("file")
+                    ? waitFor(() -> firstLineVisible(sinkDir), routes, deadline, POLL_NANOS)
+                    : waitFor(() -> changeLogged(routes.log()), routes, deadline, POLL_NANOS);
             long cpuAtFirst = cpuMillis(routes.pid());
+            long jitAtFirst = jitMillis(routes.pid());
             long dbCpuAtFirst = cpuMillis(db.pid());
             long last;
             try (Admin admin = kafka.admin()) {
@@ -278,7 +345,10 @@ public final class PipelineBenchmark implements AutoCloseable {
             long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
             String threads = busiestThreads(routes.pid());
             long dbCpu = cpuMillis(db.pid()) - dbCpuAtFirst;
-            long lines = sinkLines(sinkDir);
+            lastJitMillis = jitMillis(routes.pid()) - jitAtFirst;
+            lastCpuMillis = cpu;
+            lastDbCpuMillis = dbCpu;
+            long lines = sinks.contains("file") ? sinkLines(sinkDir) : load.changes();
             if (lines != load.changes()) {
                 throw new IllegalStateException(name + ": " + lines + " lines in the file sink, wanted "
                         + load.changes());
@@ -300,23 +370,37 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     private Row drainBaseline(String topic, Load load, String name) throws Exception {
         try (Baseline b = Baseline.start(this, topic, load.records(), false, name.contains("first") ? "b1" : "b2")) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
-            while (b.drained == null) {
-                if (System.nanoTime() > deadline || !b.process.isAlive() && b.drained == null) {
-                    Thread.sleep(200);
-                    if (b.drained == null) {
-                        throw new IllegalStateException(name + " did not drain the topic; see " + b.log);
-                    }
-                }
-                Thread.sleep(20);
-            }
-            long[] d = b.drained;
-            b.process.waitFor(30, TimeUnit.SECONDS);
-            notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the baseline process (%.0f µs per"
-                    + " event) from the first event on.", name, (d[3] - d[2]) / 1e9, b.cpu, b.cpu * 1000.0 / d[0]));
-            return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
-                    (d[2] - b.started) / 1e6);
+            return drained(b, load, name, "baseline");
         }
+    }
+
+    /**
+     * The seed's consumer (bench/node-consumer: kafkajs, JSON.parse, pretty-printed to stdout), its stdout in a file
+     * next to the routes' logs; it needs {@code npm ci} in that folder (scripts/bench.sh runs it).
+     */
+    private Row drainNode(String topic, Load load) throws Exception {
+        try (Baseline b = Baseline.startNode(this, topic, load.records())) {
+            return drained(b, load, "Node consumer (kafkajs), log only", "Node");
+        }
+    }
+
+    private Row drained(Baseline b, Load load, String name, String what) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
+        while (b.drained == null) {
+            if (System.nanoTime() > deadline || !b.process.isAlive() && b.drained == null) {
+                Thread.sleep(200);
+                if (b.drained == null) {
+                    throw new IllegalStateException(name + " did not drain the topic; see " + b.log);
+                }
+            }
+            Thread.sleep(20);
+        }
+        long[] d = b.drained;
+        b.process.waitFor(30, TimeUnit.SECONDS);
+        notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the %s process (%.0f µs per"
+                + " event) from the first event on.", name, (d[3] - d[2]) / 1e9, b.cpu, what, b.cpu * 1000.0 / d[0]));
+        return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
+                (d[2] - b.started) / 1e6);
     }
 
     private RoutesProcess startRoutes(String topic, String group, String sinks, Path sinkDir, String run)
@@ -336,6 +420,15 @@ public final class PipelineBenchmark implements AutoCloseable {
         Path log = options.workDir().resolve(run + ".log");
         Files.deleteIfExists(log);
         return RoutesProcess.start(env, List.of(), log);
+    }
+
+    /** The first change line of the log sink in the routes' log (without a file sink, the first event consumed). */
+    private static boolean changeLogged(Path log) {
+        try (Stream<String> lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.anyMatch(l -> l.contains(" commitTs="));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static boolean firstLineVisible(Path sinkDir) {
@@ -617,11 +710,27 @@ public final class PipelineBenchmark implements AutoCloseable {
         volatile long cpuAtFirst;
         volatile long cpu;
         final List<long[]> latencies = new ArrayList<>();
+        private final java.io.InputStream control;
 
-        private Baseline(Process process, long started, Path log) {
+        private Baseline(Process process, long started, Path log, java.io.InputStream control) {
             this.process = process;
             this.started = started;
             this.log = log;
+            this.control = control;
+        }
+
+        /** bench/node-consumer/consumer.js: its reports come on stderr, its pretty-printed records go to a file. */
+        static Baseline startNode(PipelineBenchmark bench, String topic, long expected) throws IOException {
+            Path dir = Path.of("bench", "node-consumer").toAbsolutePath();
+            if (!Files.isDirectory(dir.resolve("node_modules"))) {
+                throw new IllegalStateException("run `npm ci` in " + dir + " first (scripts/bench.sh does)");
+            }
+            Path out = bench.options.workDir().resolve("node-consumer.out");
+            ProcessBuilder pb = new ProcessBuilder("node", dir.resolve("consumer.js").toString(),
+                    bench.kafka.bootstrapServers(), topic, "bench-" + UUID.randomUUID(), String.valueOf(expected),
+                    System.getProperty("bench.fetch-max-wait-ms", ROUTES_FETCH_MAX_WAIT_MS))
+                    .redirectOutput(ProcessBuilder.Redirect.to(out.toFile()));
+            return started(pb, out, true);
         }
 
         static Baseline start(PipelineBenchmark bench, String topic, long expected, boolean latency, String run)
@@ -645,16 +754,23 @@ public final class PipelineBenchmark implements AutoCloseable {
             Path log = bench.options.workDir().resolve(run + ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.to(log.toFile()));
             pb.environment().put("JAVA_TOOL_OPTIONS", bench.options.jvmOptions());
+            return started(pb, log, false);
+        }
+
+        /** Starts the process and reads its reports from stderr or stdout, on a thread of their own. */
+        private static Baseline started(ProcessBuilder pb, Path log, boolean reportsOnStderr) throws IOException {
             long t0 = System.nanoTime();
-            Baseline b = new Baseline(pb.start(), t0, log);
-            Thread reader = new Thread(b::read, "bench-baseline-out");
+            Process process = pb.start();
+            Baseline b = new Baseline(process, t0, log,
+                    reportsOnStderr ? process.getErrorStream() : process.getInputStream());
+            Thread reader = new Thread(b::read, "bench-consumer-reports");
             reader.setDaemon(true);
             reader.start();
             return b;
         }
 
         private void read() {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(control,
                     StandardCharsets.UTF_8))) {
                 for (String line; (line = in.readLine()) != null; ) {
                     String[] f = line.split(" ");
@@ -707,6 +823,27 @@ public final class PipelineBenchmark implements AutoCloseable {
         return byName.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(6)
                 .map(e -> e.getKey() + " " + String.format(Locale.ROOT, "%,d ms", e.getValue()))
                 .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** CPU time of a process's JIT compiler threads (C1, C2) from /proc, in milliseconds: paid once per process. */
+    static long jitMillis(long pid) {
+        long sum = 0;
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    if (name.startsWith("C1 Compiler") || name.startsWith("C2 Compiler")) {
+                        sum += cpuMillis(stat);
+                    }
+                } catch (IOException | RuntimeException gone) {
+                    // a thread that ended between the list and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return sum;
     }
 
     /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */

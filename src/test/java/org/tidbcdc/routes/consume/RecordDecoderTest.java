@@ -18,6 +18,9 @@ import java.util.function.Consumer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualSyncCommit;
+import org.apache.camel.component.kafka.consumer.KafkaManualCommitFactory;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +29,7 @@ import org.tidbcdc.routes.canal.CanalDecoder;
 import org.tidbcdc.routes.canal.CanalFormatException;
 import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.ClaimCheckUnavailableException;
+import org.tidbcdc.routes.canal.Source;
 import org.tidbcdc.routes.testsupport.CanalRecords;
 
 class RecordDecoderTest {
@@ -63,6 +67,21 @@ class RecordDecoderTest {
 
     private static List<Long> offsets(List<ChangeEvent> events) {
         return events.stream().map(e -> e.source().offset()).toList();
+    }
+
+    @Test
+    void aRecordsCoordinatesComeFromItsManualCommitWhereCamelKafkaSetOneAndFromItsHeadersElse() {
+        Exchange record = new DefaultExchange(context);
+        record.getMessage().setHeader(KafkaConstants.TOPIC, "cdc");
+        record.getMessage().setHeader(KafkaConstants.PARTITION, 2);
+        record.getMessage().setHeader(KafkaConstants.OFFSET, 41L);
+        assertThat(RecordDecoder.sourceOf(record.getMessage())).isEqualTo(new Source("cdc", 2, 41));
+
+        record.getMessage().setHeader(KafkaConstants.MANUAL_COMMIT, new DefaultKafkaManualSyncCommit(
+                new KafkaManualCommitFactory.CamelExchangePayload(record, null, "t", null),
+                new KafkaManualCommitFactory.KafkaRecordPayload(new TopicPartition("cdc", 2), 41L, 1000L), null));
+        record.getMessage().removeHeaders("kafka.*");
+        assertThat(RecordDecoder.sourceOf(record.getMessage())).isEqualTo(new Source("cdc", 2, 41));
     }
 
     @Test

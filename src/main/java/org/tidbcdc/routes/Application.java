@@ -10,6 +10,7 @@ import java.util.Set;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
 import org.apache.camel.main.Main;
+import org.tidbcdc.routes.consume.SinkRoutes;
 import org.tidbcdc.routes.settings.RoutesFolder;
 import org.tidbcdc.routes.settings.Settings;
 
@@ -69,6 +70,10 @@ public final class Application {
         main.configure().setAutoConfigurationSystemPropertiesEnabled(false);
         main.configure().setAutoConfigurationLogSummary(false);
         main.addMainListener(new RoutesFolder());
+        // before the routes are loaded: no shipped route file of another release
+        main.addMainListener(new RouteFormat());
+        // once the routes are loaded: every sink in SINKS is a route that can be called safely
+        main.addMainListener(new SinkRoutes());
         return main;
     }
 

@@ -2,12 +2,7 @@ package org.tidbcdc.routes.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
 
 
@@ -17,12 +12,8 @@ import java.util.stream.Stream;
  */
 public final class PipelineSettings {
 
-    /** The sinks a change can be delivered to; SINKS lists the enabled ones. */
-    public enum Sink {
-        LOG, FILE, AUDIT
-    }
 
-    private final Set<Sink> sinks;
+    private final List<String> sinks;
     private final int auditBatchSize;
     private final long auditMaxBatchBytes;
     private final int maxPollRecords;
@@ -31,7 +22,6 @@ public final class PipelineSettings {
 
     public PipelineSettings(String sinks, String auditBatchSize, String auditMaxBatchBytes, String maxPollRecords,
                             String sinkDir, String routesDir, String decodeThreads) {
-        Settings.SINKS.parse(sinks);
         this.sinks = parseSinks(sinks);
         this.auditBatchSize = (Integer) Settings.AUDIT_BATCH_SIZE.parse(auditBatchSize);
         this.auditMaxBatchBytes = (Integer) Settings.AUDIT_MAX_BATCH_BYTES.parse(auditMaxBatchBytes);
@@ -44,7 +34,7 @@ public final class PipelineSettings {
 
     /** The data plane's settings, already checked against their declarations. */
     public PipelineSettings(SettingValues values) {
-        this.sinks = parseSinks(String.join(",", values.names(Settings.SINKS)));
+        this.sinks = values.names(Settings.SINKS);
         this.auditBatchSize = values.integer(Settings.AUDIT_BATCH_SIZE);
         this.auditMaxBatchBytes = values.integer(Settings.AUDIT_MAX_BATCH_BYTES);
         this.maxPollRecords = values.integer(Settings.CDC_MAX_POLL_RECORDS);
@@ -52,11 +42,8 @@ public final class PipelineSettings {
         this.decodeThreads = values.integer(Settings.DECODE_THREADS);
     }
 
-    public boolean enabled(String sink) {
-        return sinks.contains(Sink.valueOf(sink.toUpperCase(Locale.ROOT)));
-    }
-
-    public Set<Sink> sinks() {
+    /** The sinks in SINKS, in the order a batch goes through them. */
+    public List<String> sinks() {
         return sinks;
     }
 
@@ -81,30 +68,9 @@ public final class PipelineSettings {
         return sinkDir;
     }
 
-    static Set<Sink> parseSinks(String value) {
-        Set<Sink> out = EnumSet.noneOf(Sink.class);
-        List<String> unknown = new ArrayList<>();
-        for (String raw : (value == null ? "" : value).split(",")) {
-            String name = raw.strip();
-            if (name.isEmpty()) {
-                continue;
-            }
-            try {
-                out.add(Sink.valueOf(name.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                unknown.add(name);
-            }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("SINKS: unknown sink " + unknown + " in '" + value
-                    + "'; known sinks are " + Arrays.stream(Sink.values())
-                            .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
-        }
-        if (out.isEmpty()) {
-            throw new IllegalArgumentException("SINKS: at least one sink is required (log, file, audit), got '"
-                    + value + "'");
-        }
-        return out;
+    @SuppressWarnings("unchecked")
+    static List<String> parseSinks(String value) {
+        return (List<String>) Settings.SINKS.parse(value == null ? "" : value);
     }
 
     /** camel-main silently loads nothing from a folder without routes, which would look like a healthy idle consumer. */

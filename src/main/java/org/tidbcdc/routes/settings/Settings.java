@@ -151,8 +151,11 @@ public final class Settings {
 
     // ---- Sinks
     public static final Setting SINKS = s("SINKS", "cdc.sinks", Group.SINKS,
-            Type.names("sink names (log, file, audit), comma-separated, each once"), "log,file,audit",
-            "The sinks every change is delivered to.");
+            Type.names("sink", "sink names of a-z, 0-9 and '-', comma-separated, each once; each names a route"
+                    + " cdc-sink-N"),
+            "audit,file,log",
+            "The sinks every change is delivered to, in run order: sink N is the route cdc-sink-N"
+                    + " ([extending](extending.md)); the built-in ones are audit, file and log.");
     public static final Setting CDC_RETRY_MAX_REDELIVERIES = s("CDC_RETRY_MAX_REDELIVERIES",
             "cdc.retry.max-redeliveries", Group.SINKS, Type.atLeast(0, "retries"), "5",
             "How often a failing batch is retried before it is rewound and polled again.");

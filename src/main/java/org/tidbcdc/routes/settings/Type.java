@@ -196,26 +196,28 @@ public record Type(String name, String unit, String valid, Function<String, Obje
         });
     }
 
-    /** A comma-separated list of names matching {@code [a-z0-9-]+}, at least one, no duplicates; blanks ignored. */
-    public static Type names(String valid) {
+    /**
+     * A comma-separated list of names matching {@code [a-z0-9-]+}, each once, at least one; blanks are ignored. Each
+     * name becomes a route id, a URI and a metric label, so case is kept and checked, not folded.
+     */
+    public static Type names(String noun, String valid) {
         return new Type("list", "", valid, v -> {
             Set<String> out = new LinkedHashSet<>();
-            List<String> bad = new ArrayList<>();
             for (String raw : v.split(",")) {
-                String name = raw.strip().toLowerCase(Locale.ROOT);
+                String name = raw.strip();
                 if (name.isEmpty()) {
                     continue;
                 }
-                if (!name.matches("[a-z0-9-]+") || !out.add(name)) {
-                    bad.add(raw.strip());
+                if (!name.matches("[a-z0-9-]+")) {
+                    throw new IllegalArgumentException(noun + " name '" + name + "' in '" + v
+                            + "' is not made of a-z, 0-9 and '-' only");
+                }
+                if (!out.add(name)) {
+                    throw new IllegalArgumentException(noun + " '" + name + "' is listed twice in '" + v + "'");
                 }
             }
-            if (!bad.isEmpty()) {
-                throw new IllegalArgumentException("names must match [a-z0-9-]+ and appear once, got " + bad + " in '"
-                        + v + "'");
-            }
             if (out.isEmpty()) {
-                throw new IllegalArgumentException("at least one name is required, got '" + v + "'");
+                throw new IllegalArgumentException("at least one " + noun + " is required, got '" + v + "'");
             }
             return List.copyOf(out);
         });

@@ -2,8 +2,6 @@ package org.tidbcdc.routes.sink;
 
 import static org.tidbcdc.routes.settings.SettingsConfiguration.property;
 
-import java.time.Duration;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -11,14 +9,14 @@ import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.settings.PipelineSettings;
-import org.tidbcdc.routes.settings.PipelineSettings.Sink;
 import org.tidbcdc.routes.settings.SettingValues;
 import org.tidbcdc.routes.settings.Settings;
 import org.tidbcdc.routes.settings.SettingsConfiguration;
 
 /**
- * Builds the log line, the JSON Lines file sink and the audit table's writer, and binds them under the names the YAML
- * routes use. A sink that SINKS does not list gets no readiness check and no startup check.
+ * Builds the log line, the JSON Lines file sink and the audit table's writer, and binds them under the names their sink
+ * routes use; registers the conversion of a change to its record for custom sinks. A sink that SINKS does not list
+ * gets no readiness check and no startup check.
  */
 @Configuration
 public class SinkConfiguration implements CamelConfiguration {
@@ -31,10 +29,11 @@ public class SinkConfiguration implements CamelConfiguration {
         PipelineSettings settings = CamelContextHelper.mandatoryLookup(context, "pipelineSettings",
                 PipelineSettings.class);
         Registry registry = context.getRegistry();
+        ChangeRecordConverter.register(context.getTypeConverterRegistry());
         registry.bind("changeLog", new ChangeLog());
 
         JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
-        if (settings.sinks().contains(Sink.FILE)) {
+        if (settings.sinks().contains("file")) {
             files.recoverAtStart(settings.maxPollRecords());
             registry.bind("file-sink-health", new FileSinkHealthCheck(files));
         }
@@ -46,18 +45,12 @@ public class SinkConfiguration implements CamelConfiguration {
         registry.bind("auditDataSource", audit);
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
         registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
-        if (settings.sinks().contains(Sink.AUDIT)) {
-            retryBudget(values, socketTimeoutMs).checkFits(
-                    Duration.ofMillis(values.integer(Settings.CDC_MAX_POLL_INTERVAL_MS)));
+        // the longest attempt cdc-sink-audit declares, for the startup check of its retry cycle (SinkRoutes)
+        context.getPropertiesComponent().addOverrideProperty("cdc.audit.max-attempt-ms",
+                String.valueOf(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
+        if (settings.sinks().contains("audit")) {
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
-    }
-
-    private static RetryBudget retryBudget(SettingValues values, int socketTimeoutMs) {
-        return new RetryBudget(values.integer(Settings.CDC_RETRY_MAX_REDELIVERIES),
-                Duration.ofMillis(values.integer(Settings.CDC_RETRY_DELAY_MS)),
-                Duration.ofMillis(values.integer(Settings.CDC_RETRY_MAX_DELAY_MS)),
-                Duration.ofMillis(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
     }
 
     private static HikariDataSource auditDataSource(CamelContext context, int poolSize, int socketTimeoutMs) {

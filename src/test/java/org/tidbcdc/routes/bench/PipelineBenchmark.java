@@ -163,7 +163,7 @@ public final class PipelineBenchmark implements AutoCloseable {
             return paired(topic, load, Path.of(System.getProperty("bench.base-jar")).toAbsolutePath());
         }
         Row baseline1 = drainBaseline(topic, load, "raw baseline (first)");
-        Row all = drainRoutes(topic, load, "routes: log, file, audit", "log,file,audit");
+        Row all = drainRoutes(topic, load, "routes: log, file, audit", "audit,file,log");
         Row fileLog = drainRoutes(topic, load, "routes: log, file", "log,file");
         Row logOnly = drainRoutes(topic, load, "routes: log", "log");
         Row node = options.node() ? drainNode(topic, load) : null;
@@ -557,7 +557,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         db.executeScript("truncate table cdc_audit.change_event;");
         Path sinkDir = freshDir("latency-sink");
         String group = "bench-" + UUID.randomUUID();
-        try (RoutesProcess routes = startRoutes(topic, group, "log,file,audit", sinkDir, "latency-routes");
+        try (RoutesProcess routes = startRoutes(topic, group, "audit,file,log", sinkDir, "latency-routes");
              Connection c = db.connect("cdc_audit")) {
             prime(topic, () -> db.queryLong("select count(*) from cdc_audit.change_event"), routes::isAlive);
             long primed = db.queryLong("select coalesce(max(id), 0) from cdc_audit.change_event");

@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 import org.apache.camel.main.Main;
+import org.tidbcdc.routes.consume.SinkRoutes;
 import org.tidbcdc.routes.settings.RoutesFolder;
 
 /** Starts camel-main; routes, beans and settings come from application.properties and routes/. */
@@ -23,6 +24,8 @@ public final class Application {
     public static Main camelMain() {
         Main main = new Main();
         main.addMainListener(new RoutesFolder());
+        // once the routes are loaded: every sink in SINKS is a route that can be called safely
+        main.addMainListener(new SinkRoutes());
         return main;
     }
 

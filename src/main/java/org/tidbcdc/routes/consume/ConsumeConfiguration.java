@@ -3,7 +3,7 @@ package org.tidbcdc.routes.consume;
 import static org.tidbcdc.routes.settings.SettingsConfiguration.property;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 
@@ -18,7 +18,6 @@ import org.tidbcdc.routes.canal.ChangeEvent;
 import org.tidbcdc.routes.canal.ClaimCheckStore;
 import org.tidbcdc.routes.canal.ValueCompression;
 import org.tidbcdc.routes.settings.PipelineSettings;
-import org.tidbcdc.routes.settings.PipelineSettings.Sink;
 import org.tidbcdc.routes.sink.ChangeLog;
 
 /** Binds the batch cursor, the decoder of a batch, and what the consumer holds, under the names cdc-consume uses. */
@@ -34,7 +33,9 @@ public class ConsumeConfiguration implements CamelConfiguration {
         Watermarks watermarks = new Watermarks();
         registry.bind("deliveryState", delivery);
         registry.bind("watermarks", watermarks);
-        registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery));
+        SinkHoldings holdings = new SinkHoldings(settings.sinks());
+        registry.bind("offsetCursor", new OffsetCursor(Duration.ofSeconds(30), delivery, holdings));
+        registry.bind("sinkDispatch", new SinkDispatch(context, holdings));
         registry.bind("recordDecoder", recordDecoder(context, settings, watermarks));
         registry.bind("cdc-delivery-health", new DeliveryHealthCheck(delivery));
 
@@ -60,10 +61,11 @@ public class ConsumeConfiguration implements CamelConfiguration {
      * What the decoding threads render ahead for the enabled sinks, which would otherwise be the consumer thread's
      * largest cost after decoding. The file record includes the audit row's images.
      */
-    static Consumer<ChangeEvent> rendering(Set<Sink> sinks) {
-        boolean file = sinks.contains(Sink.FILE);
-        boolean audit = sinks.contains(Sink.AUDIT);
-        boolean log = sinks.contains(Sink.LOG);
+    static Consumer<ChangeEvent> rendering(List<String> sinks) {
+        // a custom sink that converts the body renders the same record as the file sink
+        boolean file = sinks.stream().anyMatch(s -> !s.equals("audit") && !s.equals("log"));
+        boolean audit = sinks.contains("audit");
+        boolean log = sinks.contains("log");
         return e -> {
             if (file) {
                 e.jsonBytes();

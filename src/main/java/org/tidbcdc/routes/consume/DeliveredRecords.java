@@ -9,8 +9,8 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The records this process has delivered to every sink lately, per partition, so that a record polled again is
- * committed without reaching the sinks a second time. A record comes back when its batch's commit failed (the broker
+ * The records this process has delivered to one sink lately, per partition, so that a record polled again does not
+ * reach that sink a second time ({@link SinkHoldings}). A record comes back when its batch's commit failed (the broker
  * hung or went away for longer than the commit's retries, or a rebalance refused it) and the batch was rewound, and
  * also when the consumer hands out a fetch again that it had taken before the rewind.
  *
@@ -26,7 +26,7 @@ public final class DeliveredRecords {
 
     private final Map<TopicPartition, Ring> partitions = new HashMap<>();
 
-    /** A record of a batch that every sink now holds; offsets of a partition come in increasing order. */
+    /** A record of a batch that the sink now holds; offsets of a partition come in increasing order. */
     public void delivered(TopicPartition tp, long offset, Exchange record) {
         delivered(tp, offset, timestamp(record), valueBytes(record));
     }
@@ -36,7 +36,7 @@ public final class DeliveredRecords {
         partitions.computeIfAbsent(tp, p -> new Ring()).add(offset, timestamp, valueBytes);
     }
 
-    /** Whether every sink already holds this record. */
+    /** Whether the sink already holds this record. */
     public boolean holds(TopicPartition tp, long offset, Exchange record) {
         Ring ring = partitions.get(tp);
         // almost every record is past the last delivered one: only a record that comes back is fingerprinted

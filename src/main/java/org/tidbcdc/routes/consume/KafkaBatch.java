@@ -22,7 +22,13 @@ public final class KafkaBatch {
     private final Consumer<?, ?> consumer;
     private final Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
     private List<Exchange> delivered = List.of();
+    private List<TopicPartition> deliveredPartitions = List.of();
+    private long[] deliveredOffsets = new long[0];
     private final List<ChangeEvent> events = new ArrayList<>();
+    /** Per delivered record, in the same order: the changes decoded from it (none for a watermark or a reject). */
+    private final List<List<ChangeEvent>> eventsByRecord = new ArrayList<>();
+    /** Per sink: when its first attempt on this batch started, so that the time of a write counts its retries. */
+    private final Map<String, Long> sinkStarted = new LinkedHashMap<>();
     private final Map<Exchange, CanalFormatException> rejected = new LinkedHashMap<>();
     private int records;
     private int watermarks;
@@ -46,6 +52,7 @@ public final class KafkaBatch {
 
     void add(DecodedRecord decoded) {
         events.addAll(decoded.events());
+        eventsByRecord.add(decoded.events());
         if (decoded.isWatermark()) {
             watermarks++;
         }
@@ -53,11 +60,13 @@ public final class KafkaBatch {
 
     void reject(Exchange record, CanalFormatException error) {
         rejected.put(record, error);
+        eventsByRecord.add(List.of());
     }
 
     /** Forgets what an earlier attempt decoded: a retried decode step starts the batch over. */
     void restartDecoding() {
         events.clear();
+        eventsByRecord.clear();
         rejected.clear();
         watermarks = 0;
         deadLettered = 0;
@@ -77,8 +86,28 @@ public final class KafkaBatch {
     }
 
     /** The records this batch delivers to the sinks (those not delivered before), in the order polled. */
-    void deliver(List<Exchange> records) {
+    void deliver(List<Exchange> records, List<TopicPartition> partitions, long[] offsets) {
         delivered = records;
+        deliveredPartitions = partitions;
+        deliveredOffsets = offsets;
+    }
+
+    TopicPartition partitionOf(int record) {
+        return deliveredPartitions.get(record);
+    }
+
+    long offsetOf(int record) {
+        return deliveredOffsets[record];
+    }
+
+    /** The changes decoded from the i-th delivered record. */
+    List<ChangeEvent> eventsOf(int record) {
+        return eventsByRecord.get(record);
+    }
+
+    /** When the first attempt of this sink on this batch started (nanoTime); {@code now} on the first call. */
+    long sinkStarted(String sink, long now) {
+        return sinkStarted.computeIfAbsent(sink, s -> now);
     }
 
     List<Exchange> delivered() {

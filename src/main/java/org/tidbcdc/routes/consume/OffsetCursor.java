@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * offset comes back, so nothing is processed out of order and no offset is committed past an unwritten change.
  *
  * <p>A batch whose commit fails has reached every sink already: when it is polled again, its records are committed
- * without being delivered a second time ({@link DeliveredRecords}), and so are records the consumer hands out twice.
+ * without being delivered a second time ({@link SinkHoldings}), and so are records the consumer hands out twice.
  */
 public final class OffsetCursor {
 
@@ -39,12 +39,13 @@ public final class OffsetCursor {
     private final Duration commitTimeout;
     private final DeliveryState state;
     private final Map<TopicPartition, Long> rewoundTo = new HashMap<>();
-    private final DeliveredRecords delivered = new DeliveredRecords();
+    private final SinkHoldings holdings;
     private Consumer<?, ?> lastConsumer;
 
-    public OffsetCursor(Duration commitTimeout, DeliveryState state) {
+    public OffsetCursor(Duration commitTimeout, DeliveryState state, SinkHoldings holdings) {
         this.commitTimeout = commitTimeout;
         this.state = state;
+        this.holdings = holdings;
     }
 
     /** Opens the batch: records its offsets and returns the records to process, in partition order. */
@@ -52,6 +53,8 @@ public final class OffsetCursor {
         @SuppressWarnings("unchecked")
         List<Exchange> polled = exchange.getMessage().getBody(List.class);
         List<Exchange> keep = new ArrayList<>(polled == null ? 0 : polled.size());
+        List<TopicPartition> keptPartitions = new ArrayList<>(polled == null ? 0 : polled.size());
+        long[] keptOffsets = new long[polled == null ? 0 : polled.size()];
         KafkaBatch batch = null;
         Set<TopicPartition> assigned = null;
         Map<TopicPartition, Long> committedCache = new HashMap<>();
@@ -75,16 +78,18 @@ public final class OffsetCursor {
                 continue;
             }
             batch.include(tp, offset);
-            if (delivered.holds(tp, offset, record)) {
+            if (holdings.everySinkHolds(tp, offset, record)) {
                 skipped.merge(tp, new long[] {offset, offset}, (a, b) -> new long[] {a[0], b[1]});
                 continue;
             }
+            keptOffsets[keep.size()] = offset;
+            keptPartitions.add(tp);
             keep.add(record);
         }
         if (batch == null) {
             exchange.setProperty(BATCH, new KafkaBatch(null));
         } else {
-            batch.deliver(keep);
+            batch.deliver(keep, keptPartitions, keptOffsets);
         }
         if (!skipped.isEmpty()) {
             Map<TopicPartition, String> ranges = new LinkedHashMap<>();
@@ -134,11 +139,8 @@ public final class OffsetCursor {
         }
         Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
         batch.ranges().forEach((tp, r) -> offsets.put(tp, new OffsetAndMetadata(r[1] + 1)));
-        // every sink holds the batch now: should the commit fail and the batch come back, it must not reach them again
-        batch.delivered().forEach(record -> {
-            DefaultKafkaManualCommit position = position(record);
-            delivered.delivered(position.getPartition(), position.getRecordOffset(), record);
-        });
+        // every sink holds the batch now (SinkDispatch noted it): should the commit fail and the batch come back, it
+        // does not reach them again
         batch.consumer().commitSync(offsets, commitTimeout);
         state.committed();
         if (LOG.isDebugEnabled()) {

@@ -15,6 +15,7 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerLag;
+import org.tidbcdc.routes.consume.SinkDispatch;
 import org.tidbcdc.routes.consume.Watermarks;
 import org.tidbcdc.routes.settings.PipelineSettings;
 import org.tidbcdc.routes.sink.SinkConfiguration;
@@ -60,7 +61,11 @@ public class ObserveConfiguration implements CamelConfiguration {
             registry.bind("heartbeat-health", new HeartbeatHealthCheck(freshness, assignment));
         }
         registry.bind("heartbeatDataSource", heartbeatPool);
-        registry.bind("pipelineMetrics", new PipelineMetrics(meters, heartbeats, freshness, lag));
+        PipelineMetrics metrics = new PipelineMetrics(meters, heartbeats, freshness, lag);
+        registry.bind("pipelineMetrics", metrics);
+        SinkDispatch sinks = CamelContextHelper.mandatoryLookup(context, "sinkDispatch", SinkDispatch.class);
+        sinks.sinks().forEach(metrics::sink);
+        sinks.onWritten(metrics::sinkWritten);
         registry.bind("clusterGauges", new ClusterGauges(meters, clock));
     }
 

@@ -18,12 +18,11 @@ import org.tidbcdc.routes.consume.KafkaBatch;
 import org.tidbcdc.routes.consume.OffsetCursor;
 
 /**
- * The data plane's meters, fed by the consume route: sink write times around each sink step, audit rows per written
+ * The data plane's meters, fed by the consume route: the write time of each sink route, audit rows per written
  * chunk, and everything else once per committed batch, so a batch that is retried and rewound is counted once.
  */
 public final class PipelineMetrics {
 
-    static final String SINK_STARTED = "cdc.sink.started";
     private static final Logger LOG = LoggerFactory.getLogger(PipelineMetrics.class);
     private static final Duration[] SINK_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
         Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
@@ -51,17 +50,17 @@ public final class PipelineMetrics {
         this.lag = lag;
     }
 
-    /** Before a sink step. */
-    public void sinkStarted(Exchange exchange) {
-        exchange.setProperty(SINK_STARTED, System.nanoTime());
+    /** Makes the sink's timer known before its first batch, so that its series exists from startup. */
+    public void sink(String sink) {
+        sinkTimer(sink);
     }
 
-    /** After a sink step held the whole batch; a failed write is not timed (the retry is). */
-    public void sinkWritten(Exchange exchange, String sink) {
-        Long started = exchange.getProperty(SINK_STARTED, Long.class);
-        if (started != null) {
-            sinkTimer(sink).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
-        }
+    /**
+     * After a sink route returned for a batch: the time from its first attempt on the batch, so retries and their
+     * backoff are counted in; a failed attempt alone is not recorded.
+     */
+    public void sinkWritten(String sink, long nanos) {
+        sinkTimer(sink).record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** After one audit JDBC batch succeeded; its update counts are unusable (-2 with rewriteBatchedStatements). */

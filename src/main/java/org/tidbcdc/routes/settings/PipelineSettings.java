@@ -6,11 +6,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -28,12 +25,10 @@ public final class PipelineSettings {
     /** Digits alone (milliseconds), or days, hours, minutes, seconds and milliseconds in that order. */
     private static final Pattern DURATION = Pattern.compile("\\d+|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
 
-    /** The sinks a change can be delivered to; SINKS lists the enabled ones. */
-    public enum Sink {
-        LOG, FILE, AUDIT
-    }
+    /** A sink's name becomes a route id, a direct: URI and a metric label. */
+    private static final Pattern SINK_NAME = Pattern.compile("[a-z0-9-]+");
 
-    private final Set<Sink> sinks;
+    private final List<String> sinks;
     private final int auditBatchSize;
     private final long auditMaxBatchBytes;
     private final int maxPollRecords;
@@ -54,11 +49,8 @@ public final class PipelineSettings {
         this.decodeThreads = positiveInt("DECODE_THREADS", decodeThreads);
     }
 
-    public boolean enabled(String sink) {
-        return sinks.contains(Sink.valueOf(sink.toUpperCase(Locale.ROOT)));
-    }
-
-    public Set<Sink> sinks() {
+    /** The sinks in SINKS, in the order a batch goes through them. */
+    public List<String> sinks() {
         return sinks;
     }
 
@@ -83,30 +75,27 @@ public final class PipelineSettings {
         return sinkDir;
     }
 
-    static Set<Sink> parseSinks(String value) {
-        Set<Sink> out = EnumSet.noneOf(Sink.class);
-        List<String> unknown = new ArrayList<>();
+    static List<String> parseSinks(String value) {
+        List<String> out = new ArrayList<>();
         for (String raw : (value == null ? "" : value).split(",")) {
             String name = raw.strip();
             if (name.isEmpty()) {
                 continue;
             }
-            try {
-                out.add(Sink.valueOf(name.toUpperCase(Locale.ROOT)));
-            } catch (IllegalArgumentException e) {
-                unknown.add(name);
+            if (!SINK_NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("SINKS: sink name '" + name + "' in '" + value
+                        + "' is not made of a-z, 0-9 and '-' only; sink N is the route cdc-sink-N");
             }
-        }
-        if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("SINKS: unknown sink " + unknown + " in '" + value
-                    + "'; known sinks are " + Arrays.stream(Sink.values())
-                            .map(s -> s.name().toLowerCase(Locale.ROOT)).toList());
+            if (out.contains(name)) {
+                throw new IllegalArgumentException("SINKS: sink '" + name + "' is listed twice in '" + value + "'");
+            }
+            out.add(name);
         }
         if (out.isEmpty()) {
-            throw new IllegalArgumentException("SINKS: at least one sink is required (log, file, audit), got '"
-                    + value + "'");
+            throw new IllegalArgumentException("SINKS: at least one sink is required (audit, file, log, or the name of"
+                    + " a route cdc-sink-N), got '" + value + "'");
         }
-        return out;
+        return List.copyOf(out);
     }
 
     public static int positiveInt(String name, String value) {

@@ -36,6 +36,11 @@ public final class AuditRows {
         this.maxBytes = maxBytes;
     }
 
+    /** The audit sink route's split: the JDBC batches of the changes its route received. */
+    public List<List<List<Object>>> jdbcBatches(ChangeList changes) {
+        return chunks(changes.events());
+    }
+
     public List<List<List<Object>>> chunks(List<ChangeEvent> events) {
         List<List<List<Object>>> chunks = new ArrayList<>();
         List<List<Object>> chunk = new ArrayList<>();

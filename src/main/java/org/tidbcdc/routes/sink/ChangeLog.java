@@ -19,10 +19,12 @@ public final class ChangeLog {
         return LOG.isInfoEnabled();
     }
 
-    public void log(List<ChangeEvent> events) {
+    /** The log sink route's step: logs the changes its route received. */
+    public void log(ChangeList changes) {
         if (!enabled()) {
             return;
         }
+        List<ChangeEvent> events = changes.events();
         boolean debug = LOG.isDebugEnabled();
         for (ChangeEvent e : events) {
             LOG.info(e.summary());

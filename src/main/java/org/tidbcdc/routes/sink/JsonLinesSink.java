@@ -72,6 +72,11 @@ public final class JsonLinesSink implements AutoCloseable {
         return file;
     }
 
+    /** The file sink route's step: appends the changes its route received (see {@link #write}). */
+    public void append(ChangeList changes) throws IOException {
+        write(changes.events());
+    }
+
     /**
      * Appends every change of the batch, in order, and hands the bytes to the OS; a change the file held when the
      * process started is left out.

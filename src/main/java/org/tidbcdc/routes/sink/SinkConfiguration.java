@@ -2,8 +2,6 @@ package org.tidbcdc.routes.sink;
 
 import static org.tidbcdc.routes.settings.SettingsConfiguration.property;
 
-import java.time.Duration;
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -11,11 +9,11 @@ import org.apache.camel.Configuration;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.settings.PipelineSettings;
-import org.tidbcdc.routes.settings.PipelineSettings.Sink;
 
 /**
- * Builds the log line, the JSON Lines file sink and the audit table's writer, and binds them under the names the YAML
- * routes use. A sink that SINKS does not list gets no readiness check and no startup check.
+ * Builds the log line, the JSON Lines file sink and the audit table's writer, and binds them under the names their sink
+ * routes use; registers the conversion of a change to its record for custom sinks. A sink that SINKS does not list
+ * gets no readiness check and no startup check.
  */
 @Configuration
 public class SinkConfiguration implements CamelConfiguration {
@@ -28,10 +26,11 @@ public class SinkConfiguration implements CamelConfiguration {
         PipelineSettings settings = CamelContextHelper.mandatoryLookup(context, "pipelineSettings",
                 PipelineSettings.class);
         Registry registry = context.getRegistry();
+        ChangeRecordConverter.register(context.getTypeConverterRegistry());
         registry.bind("changeLog", new ChangeLog());
 
         JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
-        if (settings.sinks().contains(Sink.FILE)) {
+        if (settings.sinks().contains("file")) {
             files.recoverAtStart(settings.maxPollRecords());
             registry.bind("file-sink-health", new FileSinkHealthCheck(files));
         }
@@ -43,25 +42,13 @@ public class SinkConfiguration implements CamelConfiguration {
         registry.bind("auditDataSource", audit);
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
         registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
-        if (settings.sinks().contains(Sink.AUDIT)) {
+        // the longest attempt cdc-sink-audit declares, for the startup check of its retry cycle (SinkRoutes)
+        context.getPropertiesComponent().addOverrideProperty("cdc.audit.max-attempt-ms",
+                String.valueOf(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
+        if (settings.sinks().contains("audit")) {
             PipelineSettings.checkJdbcUrl("AUDIT_JDBC_URL", audit.getJdbcUrl());
-            retryBudget(context, socketTimeoutMs).checkFits(Duration.ofMillis(PipelineSettings.positiveInt(
-                    "CDC_MAX_POLL_INTERVAL_MS", property(context, "cdc.max-poll-interval-ms"))));
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
-    }
-
-    private static RetryBudget retryBudget(CamelContext context, int socketTimeoutMs) {
-        return new RetryBudget(
-                PipelineSettings.atLeast("CDC_RETRY_MAX_REDELIVERIES",
-                        property(context, "cdc.retry.max-redeliveries"), 0),
-                millis(context, "CDC_RETRY_DELAY_MS", "cdc.retry.delay-ms"),
-                millis(context, "CDC_RETRY_MAX_DELAY_MS", "cdc.retry.max-delay-ms"),
-                Duration.ofMillis(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
-    }
-
-    private static Duration millis(CamelContext context, String name, String key) {
-        return Duration.ofMillis(PipelineSettings.atLeast(name, property(context, key), 0));
     }
 
     private static HikariDataSource auditDataSource(CamelContext context, int socketTimeoutMs) {

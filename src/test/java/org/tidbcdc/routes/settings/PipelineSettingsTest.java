@@ -9,7 +9,6 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.tidbcdc.routes.settings.PipelineSettings.Sink;
 
 class PipelineSettingsTest {
 
@@ -26,16 +25,24 @@ class PipelineSettingsTest {
     }
 
     @Test
-    void sinksAreParsedCaseInsensitivelyIgnoringBlanks() throws Exception {
-        assertThat(settings(" LOG, file ,,audit", "500", "500").sinks())
-                .containsExactlyInAnyOrder(Sink.LOG, Sink.FILE, Sink.AUDIT);
-        assertThat(settings("file", "500", "500").enabled("audit")).isFalse();
+    void sinksKeepTheirOrderIgnoringBlanks() throws Exception {
+        assertThat(settings(" log, file ,,audit", "500", "500").sinks()).containsExactly("log", "file", "audit");
+        assertThat(settings("audit,kafka-per-table,log", "500", "500").sinks())
+                .containsExactly("audit", "kafka-per-table", "log");
     }
 
     @Test
-    void anUnknownSinkStopsStartupNamingSinks() {
-        assertThatThrownBy(() -> settings("log,kafka", "500", "500"))
-                .hasMessageContaining("SINKS").hasMessageContaining("kafka");
+    void aSinkNameThatCannotBeARouteIdStopsStartupNamingSinksAndTheSink() {
+        assertThatThrownBy(() -> settings("log,Kafka", "500", "500"))
+                .hasMessageStartingWith("SINKS: sink name 'Kafka'");
+        assertThatThrownBy(() -> settings("log,my sink", "500", "500"))
+                .hasMessageStartingWith("SINKS: sink name 'my sink'");
+    }
+
+    @Test
+    void aSinkListedTwiceStopsStartupNamingSinksAndTheSink() {
+        assertThatThrownBy(() -> settings("audit,file,audit", "500", "500"))
+                .hasMessage("SINKS: sink 'audit' is listed twice in 'audit,file,audit'");
     }
 
     @Test

@@ -22,7 +22,7 @@ class RetryBudgetTest {
         // 6 attempts of 3 s + 30 s, then backoffs of 0.5, 1, 2, 4 and 8 s
         RetryBudget defaults = budget(5, 500, 10_000, 33_000);
         assertThat(defaults.worstCase()).isEqualTo(Duration.ofMillis(6 * 33_000 + 15_500));
-        defaults.checkFits(Duration.ofMillis(300_000));
+        defaults.checkFits(Duration.ofMillis(300_000), "cdc-sink-audit", null);
     }
 
     @Test
@@ -48,9 +48,11 @@ class RetryBudgetTest {
 
     @Test
     void aCycleThatOutlastsThePollIntervalNamesWhatToChange() {
-        assertThatThrownBy(() -> budget(5, 500, 10_000, 63_000).checkFits(Duration.ofMillis(300_000)))
+        assertThatThrownBy(() -> budget(5, 500, 10_000, 63_000).checkFits(Duration.ofMillis(300_000),
+                "cdc-sink-audit", "the pool's 3000 ms connection timeout plus AUDIT_SOCKET_TIMEOUT_MS"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("CDC_MAX_POLL_INTERVAL_MS (300000)")
+                .hasMessageContaining("sink route cdc-sink-audit")
                 .hasMessageContaining("6 attempts of up to 63000 ms")
                 .hasMessageContaining("up to 393500 ms")
                 .hasMessageContaining("AUDIT_SOCKET_TIMEOUT_MS")

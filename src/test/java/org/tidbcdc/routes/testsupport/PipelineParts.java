@@ -94,7 +94,7 @@ public final class PipelineParts implements BeforeAllCallback, AfterAllCallback 
         s.put("cdc.instance-id", "i-" + topic);
         s.put("cdc.sink-dir", sinkDir.toString());
         s.put("camel.main.routes-include-pattern",
-                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml,file:routes/cdc-sink-*.camel.yaml");
         return s;
     }
 }

@@ -41,7 +41,7 @@ public final class KafkaPerTable {
     /** The first part of every topic; the setting that the example's YAML passes in is named in the error. */
     public void setPrefix(String prefix) {
         if (prefix == null || !LEGAL_PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("CDC_KAFKA_PER_TABLE_PREFIX must be 1 to 100 of [a-zA-Z0-9._-], not '"
+            throw new IllegalArgumentException("KAFKA_PER_TABLE_PREFIX must be 1 to 100 of [a-zA-Z0-9._-], not '"
                     + prefix + "'");
         }
         this.prefix = prefix;

@@ -43,7 +43,7 @@ class KafkaPerTableTest {
     @Test
     void aPrefixKafkaWouldRefuseIsNamedWithItsSetting() {
         KafkaPerTable bean = new KafkaPerTable();
-        assertThatThrownBy(() -> bean.setPrefix("cdc/x")).hasMessageContaining("CDC_KAFKA_PER_TABLE_PREFIX");
+        assertThatThrownBy(() -> bean.setPrefix("cdc/x")).hasMessageContaining("KAFKA_PER_TABLE_PREFIX");
         bean.setPrefix("prod.cdc");
         assertThat(bean.topic("app_db", "users")).isEqualTo("prod.cdc.app_db.users");
     }

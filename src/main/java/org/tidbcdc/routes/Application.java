@@ -24,6 +24,8 @@ public final class Application {
     public static Main camelMain() {
         Main main = new Main();
         main.addMainListener(new RoutesFolder());
+        // before the routes are loaded: no shipped route file of another release
+        main.addMainListener(new RouteFormat());
         // once the routes are loaded: every sink in SINKS is a route that can be called safely
         main.addMainListener(new SinkRoutes());
         return main;

@@ -66,7 +66,8 @@ class ObservabilityIT {
         Map<String, String> s = PARTS.settings(topic, sinkDir);
         s.put("cdc.heartbeat.jdbc-url", db.jdbcUrl("app_db"));
         s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
-                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-heartbeat.camel.yaml");
+                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-heartbeat.camel.yaml,"
+                + "file:routes/cdc-sink-*.camel.yaml");
         s.putAll(extra);
         return RoutesApp.start(s);
     }
@@ -207,9 +208,31 @@ class ObservabilityIT {
         refs.addAll(dashboard);
 
         String instance = "i-" + topic;
+        // a custom sink too: its series are the built-in sinks' series, with its name as the label
+        Path custom = Files.createDirectories(sinkDir.resolve("custom-routes"));
+        Files.writeString(custom.resolve("cdc-sink-custom.camel.yaml"), """
+                - route:
+                    id: cdc-sink-custom
+                    description: test sink that logs each change's event key
+                    errorHandler:
+                      noErrorHandler: {}
+                    from:
+                      uri: direct:cdc-sink-custom
+                      steps:
+                        - setProperty:
+                            description: an asynchronous logger's append
+                            name: cdcSinkMaxAttempt
+                            constant: 1s
+                        - split:
+                            simple: ${body}
+                            stopOnException: "true"
+                            steps:
+                              - log: "${header.cdcEventKey}"
+                """);
         try (FakeTiCluster ti = FakeTiCluster.start();
                 RoutesApp app = app(Map.of(
-                        "camel.main.routes-include-pattern", "file:routes/*.camel.yaml",
+                        "camel.main.routes-include-pattern", "file:routes/*.camel.yaml,file:" + custom + "/*.camel.yaml",
+                        "cdc.sinks", "audit,file,log,custom",
                         "cdc.heartbeat.enabled", "true", "cdc.heartbeat.interval", "200ms",
                         "cdc.pd.url", ti.url(), "cdc.tidb.status-url", ti.url(), "cdc.ticdc.url", ti.url(),
                         "cdc.changefeed.enabled", "true", "cdc.health.poll-interval", "200ms"))) {
@@ -232,6 +255,7 @@ class ObservabilityIT {
             await().atMost(WAIT).untilAsserted(() -> {
                 List<Sample> scrape = m.metrics();
                 assertThat(refs.stream().flatMap(r -> r.missingFrom(scrape).stream()).toList()).isEmpty();
+                assertThat(m.value("cdc_sink_write_seconds_count", Map.of("sink", "custom"))).isPositive();
             });
         }
         assertThat(MetricReferences.legendLabelsDroppedByAggregation()).as("legend labels the query aggregates away")

@@ -53,19 +53,24 @@ class StartupIT {
             """;
 
     @Test
-    void anUnknownSinkStopsStartupWithAMessageNamingSinks() throws Exception {
-        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+    void aSinkWithoutARouteStopsStartupWithAMessageNamingSinks() throws Exception {
+        Map<String, String> s = settings(Path.of("routes"));
+        s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
+                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-sink-*.camel.yaml");
         s.put("cdc.sinks", "log,s3");
-        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining("SINKS: unknown sink [s3]");
+        assertThatThrownBy(() -> RoutesApp.start(s)).hasStackTraceContaining("SINKS: sink 's3' has no route");
     }
 
     @Test
     void aRetryCycleLongerThanThePollIntervalStopsStartupNamingTheSettings() throws Exception {
-        Map<String, String> s = settings(routesWith("a.camel.yaml", TIMER_ROUTE));
+        Map<String, String> s = settings(Path.of("routes"));
+        s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
+                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-sink-*.camel.yaml");
         // the defaults fit in 300 s; a 60 s socket timeout makes six attempts outlast it
         s.put("cdc.audit.socket-timeout-ms", "60000");
         assertThatThrownBy(() -> RoutesApp.start(s))
-                .hasStackTraceContaining("CDC_MAX_POLL_INTERVAL_MS (300000) is shorter than one retry cycle")
+                .hasStackTraceContaining("CDC_MAX_POLL_INTERVAL_MS (300000) is shorter than one retry cycle of sink"
+                        + " route cdc-sink-audit")
                 .hasStackTraceContaining("AUDIT_SOCKET_TIMEOUT_MS");
     }
 
@@ -162,8 +167,8 @@ class StartupIT {
     @Test
     void theConsumerRunsWithTheDeliverySettingsTheContractNeeds() {
         Map<String, String> s = settings(Path.of("routes"));
-        s.put("camel.main.routes-include-pattern",
-                "file:routes/cdc-consume.camel.yaml,file:routes/cdc-errors.camel.yaml");
+        s.put("camel.main.routes-include-pattern", "file:routes/cdc-consume.camel.yaml,"
+                + "file:routes/cdc-errors.camel.yaml,file:routes/cdc-sink-*.camel.yaml");
         s.put("cdc.instance-id", "routes-7");
         s.put("cdc.max-poll-records", "321");
         try (RoutesApp app = RoutesApp.start(s)) {

@@ -13,6 +13,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeExtension;
+import org.apache.camel.ExchangePropertyKey;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -24,12 +25,13 @@ import org.tidbcdc.routes.sink.ChangeList;
  * fails. Not a recipient list or a multicast: those copy the exchange and run error handling on the copy.
  *
  * <p>Each sink gets as its body a {@link ChangeList} of the batch's changes it does not hold yet, and nothing else it
- * does to the exchange outlives its call: the headers, properties and body are put back afterwards, and a stop or a
- * rollback it asked for is cleared. A failure is thrown afresh as a {@link SinkFailedException}, so the error handling
- * of the sink route itself (Camel's default error handler marks an exhausted failure as dealt with, and the caller
- * would neither retry nor rewind) cannot keep cdc-errors from retrying and rewinding the batch. Putting the headers
- * back also keeps the redelivery counter of cdc-errors, which Camel 4.18 reads from a header: a sink route that
- * removes every header and then fails would otherwise be redelivered for ever (CAMEL-23469).
+ * does to the exchange outlives its call: the headers, the properties (Camel's own included) and the body are put
+ * back afterwards, and a stop or a rollback it asked for is cleared. A failure is then thrown afresh as a
+ * {@link SinkFailedException}. So the sink route's own error handling cannot keep cdc-errors from retrying and
+ * rewinding the batch: Camel's default error handler marks the unit of work exhausted, after which the caller would
+ * neither retry nor rewind. Putting the headers back also keeps the redelivery counter of cdc-errors, which Camel
+ * 4.18 keeps in a header: a sink route that removes every header and then fails would otherwise be redelivered for
+ * ever (CAMEL-23469).
  */
 public final class SinkDispatch {
 
@@ -42,6 +44,8 @@ public final class SinkDispatch {
     public static String uri(String sink) {
         return "direct:" + routeId(sink);
     }
+
+    private static final ExchangePropertyKey[] INTERNAL = ExchangePropertyKey.values();
 
     private final CamelContext context;
     private final SinkHoldings holdings;
@@ -132,6 +136,11 @@ public final class SinkDispatch {
         Object before = message.getBody();
         Map<String, Object> headers = new HashMap<>(message.getHeaders());
         Map<String, Object> properties = new HashMap<>(exchange.getProperties());
+        // Camel's own properties too: a sink's error handler marks the unit of work exhausted in one
+        Object[] internal = new Object[INTERNAL.length];
+        for (int i = 0; i < INTERNAL.length; i++) {
+            internal[i] = exchange.getProperty(INTERNAL[i]);
+        }
         message.setBody(body);
         Exception failure;
         try {
@@ -149,6 +158,13 @@ public final class SinkDispatch {
         message.setBody(before);
         exchange.getProperties().clear();
         exchange.getProperties().putAll(properties);
+        for (int i = 0; i < INTERNAL.length; i++) {
+            if (internal[i] == null) {
+                exchange.removeProperty(INTERNAL[i]);
+            } else {
+                exchange.setProperty(INTERNAL[i], internal[i]);
+            }
+        }
         exchange.setException(null);
         exchange.setRouteStop(false);
         exchange.setRollbackOnly(false);
@@ -156,6 +172,7 @@ public final class SinkDispatch {
         ExchangeExtension ext = exchange.getExchangeExtension();
         ext.setRedeliveryExhausted(false);
         ext.setErrorHandlerHandled(null);
+        ext.setFailureHandled(false);
         if (failure != null) {
             throw new SinkFailedException(routeId(sink), failure);
         }

@@ -8,6 +8,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.ErrorHandlerFactory;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.model.BeanDefinition;
 import org.apache.camel.model.ExpressionSubElementDefinition;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.OnExceptionDefinition;
@@ -48,6 +49,11 @@ public final class SinkRoutes extends MainListenerSupport {
         if (consume == null) {
             return;
         }
+        if (!callsDispatch(consume.getOutputs())) {
+            throw new IllegalArgumentException("Route " + CONSUME + (consume.getResource() == null ? ""
+                    : " (" + consume.getResource().getLocation() + ")") + " does not call the sinks through sinkDispatch: a copy of an older release's file? See"
+                    + " docs/upgrading.md");
+        }
         PipelineSettings settings = CamelContextHelper.mandatoryLookup(context, "pipelineSettings",
                 PipelineSettings.class);
         Duration maxPollInterval = RetryBudget.maxPollInterval(context);
@@ -75,6 +81,16 @@ public final class SinkRoutes extends MainListenerSupport {
         }
         // started last, stopped first: whatever the sink routes' own startupOrder says
         consume.setStartupOrder(Integer.MAX_VALUE - 1);
+    }
+
+    private static boolean callsDispatch(List<ProcessorDefinition<?>> outputs) {
+        for (ProcessorDefinition<?> p : outputs) {
+            if (p instanceof BeanDefinition bean && "sinkDispatch".equals(bean.getRef())
+                    || callsDispatch(p.getOutputs())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Why the route's error handling could end a failure inside the route, or null when it cannot. */

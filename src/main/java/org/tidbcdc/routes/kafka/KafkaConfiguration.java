@@ -8,6 +8,7 @@ import java.util.Properties;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -31,6 +32,7 @@ public class KafkaConfiguration implements CamelConfiguration {
         PipelineSettings.atLeast("CDC_BATCHING_INTERVAL_MS", property(context, "cdc.batching-interval-ms"), 0);
         Properties kafka = adminProperties(context);
         KafkaSecurity.check(kafka);
+        configureComponent(context);
         Registry registry = context.getRegistry();
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
         PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
@@ -43,6 +45,29 @@ public class KafkaConfiguration implements CamelConfiguration {
                 property(context, "cdc.group-id"), assignment);
         registry.bind("consumerAccess", access);
         registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));
+    }
+
+    /**
+     * The brokers and the security settings of the kafka component, which every kafka: endpoint copies, so that the
+     * routes do not repeat them. Set here rather than as camel.component.kafka.* properties: camel-main refuses an
+     * empty value there, and most of these are empty unless an operator sets them.
+     */
+    static void configureComponent(CamelContext context) {
+        org.apache.camel.component.kafka.KafkaConfiguration c = context.getComponent("kafka", KafkaComponent.class)
+                .getConfiguration();
+        c.setBrokers(property(context, "cdc.kafka.bootstrap-servers"));
+        c.setSecurityProtocol(property(context, "cdc.kafka.security-protocol"));
+        c.setSaslMechanism(property(context, "cdc.kafka.sasl-mechanism"));
+        c.setSaslJaasConfig(property(context, "cdc.kafka.sasl-jaas-config"));
+        c.setSslTruststoreLocation(property(context, "cdc.kafka.ssl-truststore-location"));
+        c.setSslTruststorePassword(property(context, "cdc.kafka.ssl-truststore-password"));
+        c.setSslTruststoreType(property(context, "cdc.kafka.ssl-truststore-type"));
+        c.setSslKeystoreLocation(property(context, "cdc.kafka.ssl-keystore-location"));
+        c.setSslKeystorePassword(property(context, "cdc.kafka.ssl-keystore-password"));
+        c.setSslKeystoreType(property(context, "cdc.kafka.ssl-keystore-type"));
+        c.setSslKeyPassword(property(context, "cdc.kafka.ssl-key-password"));
+        // empty turns the check off
+        c.setSslEndpointAlgorithm(property(context, "cdc.kafka.ssl-endpoint-identification-algorithm"));
     }
 
     /** The settings of an admin client or producer that reaches the consumer's cluster as the consumer does. */

@@ -1,9 +1,12 @@
 package org.tidbcdc.routes.sink;
 
 import java.util.AbstractList;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.RandomAccess;
+import java.util.Set;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.Message;
@@ -40,6 +43,31 @@ public final class ChangeList extends AbstractList<Message> implements RandomAcc
     /** The changes themselves, for the built-in sinks' batched writers. Immutable; do not modify. */
     public List<ChangeEvent> events() {
         return events;
+    }
+
+    /**
+     * The changes of the tables named, for a sink that takes only some: {@code database.table} or {@code database.*},
+     * comma-separated; schema-level DDL has the table name {@code ""}. In YAML:
+     * {@code setBody: {simple: "${body.only('app_db.users')}"}}.
+     */
+    public ChangeList only(String tables) {
+        Set<String> exact = new HashSet<>();
+        Set<String> databases = new HashSet<>();
+        for (String t : tables.split(",")) {
+            String name = t.strip();
+            if (name.endsWith(".*")) {
+                databases.add(name.substring(0, name.length() - 2));
+            } else if (!name.isEmpty()) {
+                exact.add(name);
+            }
+        }
+        List<ChangeEvent> kept = new ArrayList<>();
+        for (ChangeEvent e : events) {
+            if (databases.contains(e.database()) || exact.contains(e.database() + "." + e.table())) {
+                kept.add(e);
+            }
+        }
+        return new ChangeList(context, kept);
     }
 
     @Override

@@ -83,6 +83,11 @@ public final class KafkaPerTable {
      * when the dispatch hands it on, read directly; otherwise its change record JSON, read for its {@code pk}.
      */
     public String key(Message change) {
+        return rowKey(change);
+    }
+
+    /** The key of {@link #key}: also what groups one row's changes elsewhere. */
+    public static String rowKey(Message change) {
         String database = change.getHeader("cdcDatabase", String.class);
         String table = change.getHeader("cdcTable", String.class);
         Object body = change.getBody();

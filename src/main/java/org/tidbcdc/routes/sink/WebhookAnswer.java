@@ -5,20 +5,27 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Header;
+import org.apache.camel.Message;
 
 /**
  * The rules of the example sink examples/sinks/webhook.camel.yaml that YAML cannot say in a line: how long a
- * {@code Retry-After} makes an attempt wait, the deadline of one attempt, and a receiver's answer as a dead letter
- * carries it.
+ * {@code Retry-After} makes the next attempt wait, the deadline of one attempt, the rows of a batch, and a receiver's
+ * answer as a dead letter carries it.
  *
- * <p>An attempt POSTs the batch's changes one after the other. It starts no request after its deadline and throws
- * instead, so that a receiver that answers slowly cannot hold the consumer thread beyond the sink's declared longest
- * attempt; the batch is then retried, and changes the receiver already holds come back with their Idempotency-Key.
+ * <p>An attempt POSTs several rows at a time, each row's changes one after the other ({@link #byRow}). It starts no
+ * request after its deadline and throws instead, so that a receiver that answers slowly cannot hold the consumer
+ * thread beyond the sink's declared longest attempt; the batch is then retried, and changes the receiver already holds
+ * come back with their Idempotency-Key.
  */
 public final class WebhookAnswer {
 
@@ -27,6 +34,7 @@ public final class WebhookAnswer {
     static final int MAX_ANSWER_CHARS = 500;
 
     private final Supplier<Instant> clock;
+    private final AtomicLong notBefore = new AtomicLong();
     private Duration attemptBudget = Duration.ofSeconds(15);
     private Duration retryAfterMax = Duration.ofSeconds(5);
 
@@ -48,6 +56,18 @@ public final class WebhookAnswer {
         this.retryAfterMax = retryAfterMax;
     }
 
+    /**
+     * The batch's changes by row (database, table and primary key, as kafka-per-table keys them): each row's in batch
+     * order, which is its commit order; rows in the order of their first change.
+     */
+    public List<List<Message>> byRow(List<Message> changes) {
+        Map<String, List<Message>> rows = new LinkedHashMap<>();
+        for (Message change : changes) {
+            rows.computeIfAbsent(KafkaPerTable.rowKey(change), k -> new ArrayList<>()).add(change);
+        }
+        return new ArrayList<>(rows.values());
+    }
+
     /** The deadline of an attempt that starts now, as epoch milliseconds. */
     public long deadline() {
         return clock.get().toEpochMilli() + attemptBudget.toMillis();
@@ -63,10 +83,24 @@ public final class WebhookAnswer {
     }
 
     /**
-     * The milliseconds to wait before throwing for a retry, from a {@code Retry-After} of seconds or an HTTP date;
-     * 0 without one, capped at the configured maximum.
+     * Notes a receiver's {@code Retry-After} (seconds or an HTTP date), capped at the configured maximum, so that the
+     * next attempt waits for it ({@link #waitMillis}); no or an unreadable one asks no wait. The attempt itself throws
+     * at once: the batch's other rows, POSTed in parallel, would not wait anyway.
      */
-    public long retryAfterMillis(@Header("Retry-After") String retryAfter) {
+    public void retryAfter(@Header("Retry-After") String retryAfter) {
+        long millis = retryAfterMillis(retryAfter);
+        if (millis > 0) {
+            long until = clock.get().toEpochMilli() + millis;
+            notBefore.accumulateAndGet(until, Math::max);
+        }
+    }
+
+    /** How long an attempt waits before its first POST: what a Retry-After asked for and is not over yet. */
+    public long waitMillis() {
+        return Math.max(0, notBefore.get() - clock.get().toEpochMilli());
+    }
+
+    long retryAfterMillis(String retryAfter) {
         if (retryAfter == null || retryAfter.isBlank()) {
             return 0;
         }

@@ -24,6 +24,21 @@ class WebhookAnswerTest {
     }
 
     @Test
+    void theNextAttemptWaitsForTheLongestRetryAfterNotYetOver() {
+        answer.setRetryAfterMax(Duration.ofSeconds(5));
+        assertThat(answer.waitMillis()).isZero();
+        answer.retryAfter("2");
+        answer.retryAfter("1");
+        assertThat(answer.waitMillis()).isEqualTo(2000);
+        now.set(now.get().plusMillis(1500));
+        assertThat(answer.waitMillis()).isEqualTo(500);
+        now.set(now.get().plusSeconds(1));
+        assertThat(answer.waitMillis()).isZero();
+        answer.retryAfter(null);
+        assertThat(answer.waitMillis()).isZero();
+    }
+
+    @Test
     void noOrAnUnreadableRetryAfterWaitsNothing() {
         assertThat(answer.retryAfterMillis(null)).isZero();
         assertThat(answer.retryAfterMillis("")).isZero();

@@ -151,22 +151,29 @@ class SinkRoutesIT {
     }
 
     @Test
-    void aSinkWithCamelsDefaultErrorHandlerThatThrowsLosesNoBatchAndReadinessNamesIt() throws Exception {
+    void aSinkWithCamelsDefaultErrorHandlerThatThrowsLosesNoBatchAndTheSinksBeforeItGetNothingTwice()
+            throws Exception {
         // no errorHandler: Camel's default one, which marks a failure it gave up on as handled
         route("cdc-sink-flaky.camel.yaml", keysSink("flaky", "", ""));
         System.setProperty("sinkit.fail", "true");
         int total = 40;
-        try (RoutesApp app = RoutesApp.start(settings("audit,flaky,file,log"))) {
-            sendRows("users", 0, total);
+        try (LogCapture rewinds = LogCapture.of(OffsetCursor.class.getName());
+                RoutesApp app = RoutesApp.start(settings("audit,file,flaky,log"))) {
+            // two re-polls of different sizes: the second brings the first's records and more
+            sendRows("users", 0, 20);
+            await().atMost(WAIT).until(() -> rewinds.count("polling it again") >= 1);
+            sendRows("users", 20, total);
+            long before = rewinds.count("polling it again");
+            await().atMost(WAIT).until(() -> rewinds.count("polling it again") > before
+                    && FileSinkScan.of(sinkDir).lines() == total);
             DeliveryState delivery = app.context().getRegistry().lookupByNameAndType("deliveryState",
                     DeliveryState.class);
-            await().atMost(WAIT).until(() -> delivery.stalledBecause() != null);
-            assertThat(delivery.stalledBecause()).contains("cdc-sink-flaky").contains("destination down");
-            assertThat(new Management(app).ready().check("cdc-delivery").path("message").asText())
-                    .contains("cdc-sink-flaky");
+            // a poll that brings only records queued before the rewind commits nothing and clears the stall for a moment
+            await().atMost(WAIT).until(() -> String.valueOf(delivery.stalledBecause()).contains("cdc-sink-flaky")
+                    && delivery.stalledBecause().contains("destination down"));
+            await().atMost(WAIT).until(() -> new Management(app).ready().check("cdc-delivery").path("message")
+                    .asText().contains("cdc-sink-flaky"));
             assertThat(committed()).isZero();
-            // the audit sink ran before it and holds the rows; the file sink comes after and has none
-            assertThat(FileSinkScan.of(sinkDir).lines()).isZero();
 
             System.clearProperty("sinkit.fail");
             await().atMost(WAIT).until(() -> committed() == total);
@@ -175,6 +182,7 @@ class SinkRoutesIT {
             assertThat(scan.lines()).isEqualTo(total);
             assertThat(scan.duplicateLines()).isZero();
             assertThat(auditRows()).isEqualTo(total);
+            assertThat(db.queryLong("select count(distinct event_key) from cdc_audit.change_event")).isEqualTo(total);
             assertThat(new Management(app).value("cdc_sink_write_seconds_count", Map.of("sink", "flaky")))
                     .isGreaterThanOrEqualTo(1);
         }
@@ -245,28 +253,42 @@ class SinkRoutesIT {
     }
 
     @Test
-    void aDatabaseOutageAcrossRepollsOfDifferentSizesLeavesEveryFileLineOnce() {
-        // the file sink runs before the audit table: each re-poll brings a batch it partly holds already
-        int total = 160;
-        try (LogCapture rewinds = LogCapture.of(OffsetCursor.class.getName());
-                RoutesApp app = RoutesApp.start(settings("file,log,audit"))) {
-            sendRows("users", 0, 100);
-            await().atMost(WAIT).until(() -> auditRows() == 100);
-            db.stop();
-            try {
-                sendRows("users", 100, 130);
-                await().atMost(WAIT).until(() -> rewinds.count("polling it again") >= 1);
-                sendRows("users", 130, total);
-                await().atMost(WAIT).until(() -> rewinds.count("polling it again") >= 2);
-            } finally {
-                db.startAgain();
+    void brokenEditsOfASinkRouteLeaveTheRunningRouteInPlaceWhileBatchesFlow() throws Exception {
+        String noErrorHandler = "    errorHandler:\n      noErrorHandler: {}";
+        String good = keysSink("keys", noErrorHandler, "");
+        route("cdc-sink-keys.camel.yaml", good);
+        Map<String, String> s = settings("audit,keys,file,log");
+        s.put("camel.main.routes-reload-enabled", "true");
+        try (LogCapture reloads = LogCapture.of("org.tidbcdc.routes.consume.CheckedRouteReload");
+                RoutesApp app = RoutesApp.start(s)) {
+            sendRows("users", 0, 20);
+            await().atMost(WAIT).until(() -> committed() == 20);
+            List<String> broken = List.of(
+                    "- route:\n    id: cdc-sink-keys\n  from: [\n",
+                    good.replace("uri: file:{{sinkit.out}}", "uri: nosuchcomponent:x"),
+                    good.replace("- split:", "- bean:\n            ref: noSuchBean\n        - split:"));
+            int sent = 20;
+            List<String> why = List.of("Error pre-parsing", "No endpoint could be found for: nosuchcomponent",
+                    "no bean named noSuchBean");
+            for (int i = 0; i < broken.size(); i++) {
+                String reason = why.get(i);
+                route("cdc-sink-keys.camel.yaml", broken.get(i));
+                await().atMost(WAIT).until(() -> reloads.count(reason) > 0);
+                sendRows("users", sent, sent + 20);
+                sent += 20;
+                int expected = sent;
+                await().atMost(WAIT).until(() -> committed() == expected);
             }
+            route("cdc-sink-keys.camel.yaml", good.replace("test sink that", "edited test sink that"));
+            await().atMost(WAIT).until(() -> app.context().getRoute("cdc-sink-keys") != null
+                    && app.context().getRoute("cdc-sink-keys").getDescription().startsWith("edited"));
+            sendRows("users", sent, sent + 20);
+            int total = sent + 20;
             await().atMost(WAIT).until(() -> committed() == total);
+            List<String> keys = lines(out.resolve("keys.keys"));
+            assertThat(keys).hasSize(total).doesNotHaveDuplicates();
+            assertThat(FileSinkScan.of(sinkDir).lines()).isEqualTo(total);
         }
-        FileSinkScan scan = FileSinkScan.of(sinkDir);
-        assertThat(scan.lines()).isEqualTo(total);
-        assertThat(scan.duplicateLines()).isZero();
-        assertThat(auditRows()).isEqualTo(total);
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.camel.model.errorhandler.NoErrorHandlerDefinition;
 import org.apache.camel.model.language.ExpressionDefinition;
 import org.apache.camel.support.CamelContextHelper;
 import org.apache.camel.support.PatternHelper;
+import org.apache.camel.support.RouteWatcherReloadStrategy;
 import org.tidbcdc.routes.settings.PipelineSettings;
 import org.tidbcdc.routes.sink.RetryBudget;
 
@@ -30,17 +31,31 @@ import org.tidbcdc.routes.sink.RetryBudget;
  * call safely: its route exists, its error handling cannot mark a failure as dealt with, and one retry cycle of its
  * longest attempt fits in CDC_MAX_POLL_INTERVAL_MS. It also makes cdc-consume start after every other route, so that
  * it stops first: the batch in flight at SIGTERM still finds its sinks. Without a cdc-consume route there is no data
- * plane, and nothing to check.
+ * plane, and nothing to check. With ROUTES_RELOAD, an edit is checked the same way before it replaces a running route
+ * ({@link CheckedRouteReload}).
  */
 public final class SinkRoutes extends MainListenerSupport {
 
-    /** The exchange property a sink route sets in its first step: its longest attempt, as a duration. */
+    /** The exchange property a step of a sink route sets: its longest attempt, as a duration. */
     public static final String MAX_ATTEMPT = "cdcSinkMaxAttempt";
     static final String CONSUME = "cdc-consume";
 
     @Override
     public void afterConfigure(BaseMainSupport main) {
-        check(main.getCamelContext());
+        CamelContext context = main.getCamelContext();
+        check(context);
+        // ROUTES_RELOAD: camel-main's reload, with an edit checked before it replaces a running route
+        RouteWatcherReloadStrategy camels = context.hasService(RouteWatcherReloadStrategy.class);
+        if (camels != null && !(camels instanceof CheckedRouteReload)) {
+            try {
+                context.addService(new CheckedRouteReload(camels));
+                // camel-main's own stays registered, removed or not: without its scheduler it watches nothing
+                camels.setScheduler(false);
+                context.removeService(camels);
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot set up ROUTES_RELOAD: " + e.getMessage(), e);
+            }
+        }
     }
 
     static void check(CamelContext context) {
@@ -51,12 +66,11 @@ public final class SinkRoutes extends MainListenerSupport {
         }
         if (!callsDispatch(consume.getOutputs())) {
             throw new IllegalArgumentException("Route " + CONSUME + (consume.getResource() == null ? ""
-                    : " (" + consume.getResource().getLocation() + ")") + " does not call the sinks through sinkDispatch: a copy of an older release's file? See"
-                    + " docs/upgrading.md");
+                    : " (" + consume.getResource().getLocation() + ")") + " does not call the sinks through"
+                    + " sinkDispatch: a copy of an older release's file? See docs/upgrading.md");
         }
         PipelineSettings settings = CamelContextHelper.mandatoryLookup(context, "pipelineSettings",
                 PipelineSettings.class);
-        Duration maxPollInterval = RetryBudget.maxPollInterval(context);
         for (String sink : settings.sinks()) {
             String id = SinkDispatch.routeId(sink);
             RouteDefinition route = model.getRouteDefinition(id);
@@ -64,20 +78,7 @@ public final class SinkRoutes extends MainListenerSupport {
                 throw new IllegalArgumentException("SINKS: sink '" + sink + "' has no route: no route with id " + id
                         + " (from " + SinkDispatch.uri(sink) + ") was loaded from ROUTES_DIR");
             }
-            String from = context.resolvePropertyPlaceholders(route.getInput().getEndpointUri());
-            if (!from.equals(SinkDispatch.uri(sink)) && !from.startsWith(SinkDispatch.uri(sink) + "?")) {
-                throw new IllegalArgumentException("SINKS: sink '" + sink + "': route " + id + " must start from "
-                        + SinkDispatch.uri(sink) + ", not " + from);
-            }
-            String swallow = couldSwallow(route, model);
-            if (swallow != null) {
-                throw new IllegalArgumentException("Sink route " + id + " " + swallow + ": a failure it marks as "
-                        + "dealt with would be committed without reaching the sink; use errorHandler: noErrorHandler "
-                        + "and let the exception leave the route (docs/extending.md)");
-            }
-            SetPropertyDefinition declared = maxAttemptStep(route);
-            RetryBudget.of(context, maxAttempt(context, route, declared))
-                    .checkFits(maxPollInterval, id, declared.getDescription());
+            checkSink(context, model, sink, route);
         }
         // started last, stopped first: whatever the sink routes' own startupOrder says
         consume.setStartupOrder(Integer.MAX_VALUE - 1);
@@ -91,6 +92,39 @@ public final class SinkRoutes extends MainListenerSupport {
             }
         }
         return false;
+    }
+
+    /** The checks of a sink route, for a route an edit reloads: none when it is not a sink in SINKS. */
+    static void checkIfSink(CamelContext context, Model model, RouteDefinition route) {
+        String id = route.getRouteId();
+        PipelineSettings settings = context.getRegistry().lookupByNameAndType("pipelineSettings",
+                PipelineSettings.class);
+        if (id == null || settings == null) {
+            return;
+        }
+        for (String sink : settings.sinks()) {
+            if (id.equals(SinkDispatch.routeId(sink))) {
+                checkSink(context, model, sink, route);
+            }
+        }
+    }
+
+    private static void checkSink(CamelContext context, Model model, String sink, RouteDefinition route) {
+        String id = SinkDispatch.routeId(sink);
+        String from = context.resolvePropertyPlaceholders(route.getInput().getEndpointUri());
+        if (!from.equals(SinkDispatch.uri(sink)) && !from.startsWith(SinkDispatch.uri(sink) + "?")) {
+            throw new IllegalArgumentException("SINKS: sink '" + sink + "': route " + id + " must start from "
+                    + SinkDispatch.uri(sink) + ", not " + from);
+        }
+        String swallow = couldSwallow(route, model);
+        if (swallow != null) {
+            throw new IllegalArgumentException("Sink route " + id + " " + swallow + ": a failure it marks as "
+                    + "dealt with would be committed without reaching the sink; use errorHandler: noErrorHandler "
+                    + "and let the exception leave the route (docs/extending.md)");
+        }
+        SetPropertyDefinition declared = maxAttemptStep(route);
+        RetryBudget.of(context, maxAttempt(context, route, declared))
+                .checkFits(RetryBudget.maxPollInterval(context), id, declared.getDescription());
     }
 
     /** Why the route's error handling could end a failure inside the route, or null when it cannot. */

@@ -167,7 +167,7 @@ class CdcConsumeIT {
     }
 
     @Test
-    void theDeadLetterTopicIsCreatedAtStartupByTheJavaRoute() {
+    void theDeadLetterTopicIsCreatedAtStartupByItsRoute() {
         try (RoutesApp app = app(Map.of())) {
             assertThat(app.context().getRoute("cdc-dead-letter-topic")).isNotNull();
             await().atMost(WAIT).until(() -> kafka.topicExists(dlq));

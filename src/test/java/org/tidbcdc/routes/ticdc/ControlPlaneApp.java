@@ -48,7 +48,6 @@ final class ControlPlaneApp implements AutoCloseable {
         // readiness, and the consumer's own check is left out, so readiness answers for the control plane alone
         all.put("cdc.sinks", "log");
         all.put("camel.health.exclude-pattern", "kafka-consumer");
-        all.put("camel.main.java-routes-exclude-pattern", "**/DeadLetterTopicRoute*");
         all.put("cdc.health.poll-interval", "100ms");
         all.put("cdc.pd.url", fake.url());
         all.put("cdc.tidb.status-url", fake.url());

@@ -192,7 +192,8 @@ public final class PipelineBenchmark implements AutoCloseable {
     /**
      * Paired runs: each routes configuration drains the topic with the base jar and with this build's in turn, so that
      * both meet the same moments of a shared machine; CPU per change is the figure to compare, rates are noisier.
-     * {@code -Dbench.base-jar=old/routes.jar -Dbench.pairs=2 -Dbench.paired-sinks="log;log,file,audit"}. Start without
+     * {@code -Dbench.base-jar=old/routes.jar -Dbench.pairs=2 -Dbench.paired-sinks="log;log,file,audit"}, and
+     * {@code -Dbench.base-routes-dir=old/routes} when the base reads other route files. Start without
      * the class-data archive ({@code -Dbench.class-data-archive=false}): it is made from this build's jar.
      */
     private Result paired(String topic, Load load, Path baseJar) throws Exception {
@@ -416,6 +417,13 @@ public final class PipelineBenchmark implements AutoCloseable {
             if (kv.contains("=")) {
                 env.put(kv.substring(0, kv.indexOf('=')).strip(), kv.substring(kv.indexOf('=') + 1).strip());
             }
+        }
+        // paired runs of jars whose routes differ: -Dbench.base-routes-dir=<the base commit's routes/>
+        String baseJar = System.getProperty("bench.base-jar");
+        String baseRoutes = System.getProperty("bench.base-routes-dir");
+        if (baseJar != null && baseRoutes != null
+                && RoutesProcess.jar().toAbsolutePath().equals(Path.of(baseJar).toAbsolutePath())) {
+            env.put("ROUTES_DIR", Path.of(baseRoutes).toAbsolutePath().toString());
         }
         Path log = options.workDir().resolve(run + ".log");
         Files.deleteIfExists(log);

@@ -25,7 +25,7 @@ import org.tidbcdc.routes.settings.PipelineSettings;
 public class KafkaConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         KafkaClientSettings.check(name -> property(context, name));
         PipelineSettings.atLeast("CDC_POLL_TIMEOUT_MS", property(context, "cdc.poll-timeout-ms"), 0);
         PipelineSettings.atLeast("CDC_BATCHING_INTERVAL_MS", property(context, "cdc.batching-interval-ms"), 0);
@@ -34,13 +34,23 @@ public class KafkaConfiguration implements CamelConfiguration {
         Registry registry = context.getRegistry();
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
         PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
+        String group = property(context, "cdc.group-id");
+        String instance = property(context, "cdc.instance-id");
+        // camel-kafka's component takes it from the registry for every consumer
+        Fencing fencing = new Fencing(context, "cdc-consume", group, instance);
+        registry.bind("kafkaPollExceptionStrategy", fencing);
+        registry.bind("kafka-membership-health", new FencingHealthCheck(fencing));
+        if (PipelineSettings.flag("CDC_LEAVE_GROUP_ON_STOP", property(context, "cdc.leave-group-on-stop"))) {
+            // stopped after the routes, so after the consumer committed and closed
+            context.addService(new GroupLeave(kafka, group, instance, fencing), true, true);
+        }
         AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume",
-                CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter");
+                CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter",
+                fencing);
         registry.bind("authenticationRetry", authentication);
         ConsumerAssignment assignment = CamelContextHelper.mandatoryLookup(context, "consumerAssignment",
                 ConsumerAssignment.class);
-        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"),
-                property(context, "cdc.group-id"), assignment);
+        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"), group, assignment);
         registry.bind("consumerAccess", access);
         registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));
     }

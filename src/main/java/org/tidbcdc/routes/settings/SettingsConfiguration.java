@@ -21,6 +21,10 @@ public class SettingsConfiguration implements CamelConfiguration {
         PipelineSettings.checkLogLevel(property(context, "cdc.log-level"));
         // camel-main reads it only when it stops: a bad value would have failed the graceful shutdown
         PipelineSettings.atLeast("SHUTDOWN_TIMEOUT_SECONDS", property(context, "camel.main.shutdown-timeout"), 1);
+        String readiness = property(context, "cdc.readiness");
+        if (!readiness.equals("delivering") && !readiness.equals("running")) {
+            throw new IllegalArgumentException("READINESS: must be delivering or running, got '" + readiness + "'");
+        }
         context.getRegistry().bind("pipelineSettings", settings);
     }
 

@@ -57,7 +57,7 @@ class ScaleOutIT {
     static final boolean FULL = "full".equals(System.getProperty("reliability.scale", "short"));
     static final int CHANGES = FULL ? 60_000 : 12_000;
     /** Changes a second while the faults happen: a pace that keeps every partition moving, not a wait. */
-    static final int PACE = FULL ? 1_000 : 400;
+    static final int PACE = FULL ? 1_000 : 250;
     static final Duration HANDOVER_BOUND = Duration.ofSeconds(10);
     static final Path WORK = Path.of("target", "scale-out");
     static final List<String> IMAGE_JVM = ReliabilityIT.IMAGE_JVM;
@@ -159,15 +159,18 @@ class ScaleOutIT {
             for (String name : List.of("a", "b", "c")) {
                 p.put(name, g.start(name, name));
             }
-            long upfront = CHANGES / 4;
+            long upfront = CHANGES / 6;
             g.send(0, upfront);
-            CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> g.trickle(upfront, CHANGES, PACE));
             g.waitFor("each instance holds a partition", () -> g.assignment().size() == 3, p.get("a"));
+            // the faults happen while changes keep arriving on every partition
+            CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> g.trickle(upfront, CHANGES, PACE));
+            g.waitFor("each instance wrote to its file sink", () -> lines(g.sink("a")) > 0 && lines(g.sink("b")) > 0
+                    && lines(g.sink("c")) > 0, p.get("a"));
 
             // kill -9, and back with the same CDC_INSTANCE_ID and SINK_DIR: it takes its member back, no session wait
             Set<TopicPartition> ofA = g.assignment().get(g.instance("a"));
-            long killAt = auditRows();
-            g.waitFor("progress before the kill", () -> auditRows() > killAt + 500, p.get("b"));
+            long killAt = lines(g.sink("a"));
+            g.waitFor("a writes while the changes arrive", () -> lines(g.sink("a")) > killAt, p.get("a"));
             p.get("a").kill();
             long killed = System.nanoTime();
             Map<TopicPartition, Long> atKill = g.committed(ofA);
@@ -208,6 +211,29 @@ class ScaleOutIT {
         }
     }
 
+    @Test
+    @Order(3)
+    @DisplayName("an instance beyond the partition count is a standby: ready with READINESS=running, as on Kubernetes, "
+            + "and unready with the default")
+    void standby() throws Exception {
+        Group g = new Group("standby", Map.of("READINESS", "running"), 1);
+        try (g) {
+            RoutesProcess a = g.start("a", "a");
+            g.send(0, 100);
+            g.waitFor("a consumes", () -> auditRows() >= 100, a);
+            RoutesProcess b = g.start("b", "b");
+            RoutesProcess c = g.start("c", "c", Map.of("READINESS", "delivering"));
+            for (RoutesProcess standby : List.of(b, c)) {
+                g.waitFor("a member without partitions", () -> standby.body("/observe/health?data=true")
+                        .contains("connected, but no partition is assigned"), standby);
+                assertThat(standby.status("/observe/health")).isEqualTo(503);
+            }
+            assertThat(b.status("/observe/health/ready")).as("standby, READINESS=running").isEqualTo(200);
+            assertThat(c.status("/observe/health/ready")).as("standby, READINESS=delivering").isEqualTo(503);
+            assertThat(a.status("/observe/health/ready")).as("the member that consumes").isEqualTo(200);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** One topic of three partitions and one group; each instance name has its own SINK_DIR. */
@@ -215,17 +241,23 @@ class ScaleOutIT {
         final String topic;
         final String group;
         final Path dir;
+        final int partitions;
         final Map<String, String> env = new HashMap<>();
         final List<RoutesProcess> processes = new ArrayList<>();
         final List<Path> logs = new ArrayList<>();
 
         Group(String key, Map<String, String> env) throws IOException {
+            this(key, env, 3);
+        }
+
+        Group(String key, Map<String, String> env, int partitions) throws IOException {
             this.topic = "so-" + key + "-" + UUID.randomUUID().toString().substring(0, 8);
             this.group = "g-" + topic;
             this.dir = WORK.resolve(key);
             this.env.putAll(env);
             Files.createDirectories(dir);
-            kafka.createTopic(topic, 3);
+            this.partitions = partitions;
+            kafka.createTopic(topic, partitions);
             db.executeScript("truncate table cdc_audit.change_event;");
         }
 
@@ -238,9 +270,14 @@ class ScaleOutIT {
         }
 
         RoutesProcess start(String name, String sinkName) {
+            return start(name, sinkName, Map.of());
+        }
+
+        RoutesProcess start(String name, String sinkName, Map<String, String> extra) {
             Map<String, String> e = RoutesProcess.pipelineEnv(kafka.bootstrapServers(), db, topic, topic + "-dlq",
                     group, instance(name), sink(sinkName));
             e.putAll(env);
+            e.putAll(extra);
             Path log = dir.resolve("routes-" + (logs.size() + 1) + "-" + name + ".log");
             logs.add(log);
             List<String> jvm = new ArrayList<>(IMAGE_JVM);
@@ -254,7 +291,7 @@ class ScaleOutIT {
             for (long chunk = from; chunk < to; chunk += 5_000) {
                 List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
                 for (long id = chunk; id < Math.min(to, chunk + 5_000); id++) {
-                    records.add(new ProducerRecord<>(topic, (int) (id % 3), null,
+                    records.add(new ProducerRecord<>(topic, (int) (id % partitions), null,
                             CanalRecords.insert("app_db", "scale", id, CanalRecords.BASE_TS + id, "row " + id)));
                 }
                 kafka.sendAllAcknowledged(records);

@@ -234,6 +234,51 @@ class ScaleOutIT {
         }
     }
 
+    @Test
+    @Order(4)
+    @DisplayName("full scale only: kill -9 of one of two instances that does not come back; its partitions wait for "
+            + "the session timeout")
+    void killWithoutReturn() throws Exception {
+        memberGone("gone", Map.of(), RoutesProcess::kill, "kill -9, the instance gone");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("full scale only: SIGTERM with CDC_LEAVE_GROUP_ON_STOP=false; its partitions wait for the session "
+            + "timeout")
+    void sigtermWithStay() throws Exception {
+        memberGone("stay", Map.of("CDC_LEAVE_GROUP_ON_STOP", "false"), p -> p.terminate(Duration.ofSeconds(60)),
+                "SIGTERM with CDC_LEAVE_GROUP_ON_STOP=false, the instance gone");
+    }
+
+    /** Two instances; one is stopped and does not come back: how long until the other commits on its partitions. */
+    private void memberGone(String key, Map<String, String> env, java.util.function.Consumer<RoutesProcess> stop,
+            String figure) throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FULL, "measured under -Preliability only: it waits 45 s");
+        Group g = new Group(key, env);
+        long n = 120L * 100;
+        try (g) {
+            RoutesProcess a = g.start("a", "a");
+            RoutesProcess b = g.start("b", "b");
+            g.waitFor("both hold partitions", () -> g.assignment().size() == 2, a);
+            CompletableFuture<Void> trickle = CompletableFuture.runAsync(() -> g.trickle(0, n, 100));
+            Set<TopicPartition> ofB = g.assignment().get(g.instance("b"));
+            g.waitFor("b writes", () -> lines(g.sink("b")) > 0, b);
+            long t0 = System.nanoTime();
+            stop.accept(b);
+            Map<TopicPartition, Long> atStop = g.committed(ofB);
+            g.waitFor("b's partitions committed by a", () -> g.committedBeyond(atStop), a);
+            long failover = System.nanoTime() - t0;
+            FIGURES.add(figure + ": its partitions committed by the other " + seconds(failover)
+                    + " after the signal (CDC_SESSION_TIMEOUT_MS 45000)");
+            trickle.get(5, TimeUnit.MINUTES);
+            g.waitFor("every change in the audit table", () -> auditRows() >= n, a);
+            g.waitForCommittedToEnd(a);
+            g.assertEveryChangeOnceInAuditAndAtLeastOnceInFiles(n);
+            assertThat(Duration.ofNanos(failover)).isGreaterThan(Duration.ofSeconds(30));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** One topic of three partitions and one group; each instance name has its own SINK_DIR. */

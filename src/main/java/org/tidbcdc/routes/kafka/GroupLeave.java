@@ -40,6 +40,9 @@ public final class GroupLeave extends ServiceSupport {
 
     @Override
     protected void doStop() {
+        if (!fencing.consumerRan()) {
+            return; // no consumer polled (the control plane alone, or a stop during startup): not a member
+        }
         if (fencing.fenced() != null) {
             LOG.info("Not leaving group {}: CDC_INSTANCE_ID={} is another process's member now", group, instance);
             return;

@@ -117,6 +117,9 @@ class StartupIT {
         // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
         assertStartupStops("CDC_FETCH_MAX_WAIT_MS: Invalid value -5 for configuration fetch.max.wait.ms",
                 "cdc.fetch-max-wait-ms", "-5");
+        assertStartupStops("READINESS: must be delivering or running, got 'ready'", "cdc.readiness", "ready");
+        assertStartupStops("CDC_LEAVE_GROUP_ON_STOP: expected true or false, got 'yes'",
+                "cdc.leave-group-on-stop", "yes");
     }
 
     /** Startup with these properties (name, value, …) over a folder with one timer route stops with the message. */

@@ -231,6 +231,13 @@ class ScaleOutIT {
             assertThat(b.status("/observe/health/ready")).as("standby, READINESS=running").isEqualTo(200);
             assertThat(c.status("/observe/health/ready")).as("standby, READINESS=delivering").isEqualTo(503);
             assertThat(a.status("/observe/health/ready")).as("the member that consumes").isEqualTo(200);
+
+            // a fourth process given a's SINK_DIR by mistake: it would append to a's files, so it does not start
+            RoutesProcess d = g.start("d", "a");
+            assertThat(d.waitFor(Duration.ofSeconds(60))).as("the process on a taken SINK_DIR exits").isTrue();
+            assertThat(g.logLines(3, "SINK_DIR: " + Pattern.quote(g.sink("a").toString()) + " is in use by another "
+                    + "routes process")).isNotEmpty();
+            assertThat(a.status("/observe/health/ready")).as("the holder goes on").isEqualTo(200);
         }
     }
 

@@ -40,18 +40,12 @@ public final class Fencing implements PollExceptionStrategy {
     private final Map<KafkaFetchRecords, PollExceptionStrategy> reconnect = new WeakHashMap<>();
     private volatile String fenced;
     private volatile boolean stopped;
-    private volatile boolean ran;
 
     public Fencing(CamelContext context, String routeId, String group, String instance) {
         this.context = context;
         this.routeId = routeId;
         this.group = group;
         this.instance = instance;
-    }
-
-    /** Whether a consumer polled with this strategy: only then is this instance a member that could leave. */
-    public boolean consumerRan() {
-        return ran;
     }
 
     /** The ERROR line's message once this member was fenced, else null. */
@@ -68,7 +62,6 @@ public final class Fencing implements PollExceptionStrategy {
 
     @Override
     public boolean canContinue() {
-        ran = true;
         if (stopped) {
             return false;
         }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.admin.RemoveMembersFromConsumerGroupOptions;
 import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.tidbcdc.routes.consume.ConsumerAssignment;
 
 /**
  * Leaving the group on a graceful stop (CDC_LEAVE_GROUP_ON_STOP=true). kafka-clients 3.9.1 sends no LeaveGroup for a
@@ -30,8 +31,11 @@ public final class GroupLeave extends ServiceSupport {
     private final String group;
     private final String instance;
     private final Fencing fencing;
+    private final ConsumerAssignment assignment;
 
-    public GroupLeave(Properties kafka, String group, String instance, Fencing fencing) {
+    public GroupLeave(Properties kafka, String group, String instance, Fencing fencing,
+            ConsumerAssignment assignment) {
+        this.assignment = assignment;
         this.kafka = kafka;
         this.group = group;
         this.instance = instance;
@@ -40,8 +44,8 @@ public final class GroupLeave extends ServiceSupport {
 
     @Override
     protected void doStop() {
-        if (!fencing.consumerRan()) {
-            return; // no consumer polled (the control plane alone, or a stop during startup): not a member
+        if (assignment.changedAt() == null) {
+            return; // never joined (no broker, the control plane alone, a stop during startup): not a member
         }
         if (fencing.fenced() != null) {
             LOG.info("Not leaving group {}: CDC_INSTANCE_ID={} is another process's member now", group, instance);

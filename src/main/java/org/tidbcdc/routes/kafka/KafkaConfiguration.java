@@ -40,16 +40,16 @@ public class KafkaConfiguration implements CamelConfiguration {
         Fencing fencing = new Fencing(context, "cdc-consume", group, instance);
         registry.bind("kafkaPollExceptionStrategy", fencing);
         registry.bind("kafka-membership-health", new FencingHealthCheck(fencing));
-        if (PipelineSettings.flag("CDC_LEAVE_GROUP_ON_STOP", property(context, "cdc.leave-group-on-stop"))) {
-            // stopped after the routes, so after the consumer committed and closed
-            context.addService(new GroupLeave(kafka, group, instance, fencing), true, true);
-        }
         AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume",
                 CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter",
                 fencing);
         registry.bind("authenticationRetry", authentication);
         ConsumerAssignment assignment = CamelContextHelper.mandatoryLookup(context, "consumerAssignment",
                 ConsumerAssignment.class);
+        if (PipelineSettings.flag("CDC_LEAVE_GROUP_ON_STOP", property(context, "cdc.leave-group-on-stop"))) {
+            // stopped after the routes, so after the consumer committed and closed
+            context.addService(new GroupLeave(kafka, group, instance, fencing, assignment), true, true);
+        }
         ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"), group, assignment);
         registry.bind("consumerAccess", access);
         registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));

@@ -19,13 +19,13 @@ COPY --from=build /src/target/routes.jar /app/routes.jar
 # the image's own copy of the routes; docker-compose.yml mounts ./routes over it for live reload
 COPY routes/ /app/routes/
 
-# JVM memory for a peak RSS within 512 MB (see README "JVM settings"): a fixed 256 MB heap ceiling, bounded
+# JVM memory for a peak RSS within 512 MB (see docs/compose-stack.md, JVM settings): a fixed 256 MB heap ceiling, bounded
 # metaspace, code cache and direct buffers, and the serial collector (smallest footprint; 1-2 cores).
 ENV JAVA_TOOL_OPTIONS="-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError" \
     ROUTES_DIR=/app/routes \
     SINK_DIR=/app/data/sink \
     MANAGEMENT_PORT=8080
-# A class-data archive of what startup loads (README "JVM settings"): the routes started once for 5 s, with nothing
+# A class-data archive of what startup loads (docs/compose-stack.md, JVM settings): the routes started once for 5 s, with nothing
 # to reach, and the classes they loaded written out at exit. Each start then maps them instead of loading them from
 # the jar, about a second less to the first event. Its sink folder is thrown away, so nothing here belongs to root.
 RUN SINK_DIR=/tmp/class-data-sink java -XX:ArchiveClassesAtExit=/app/routes.jsa -jar /app/routes.jar -d 5 \

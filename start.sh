@@ -278,7 +278,7 @@ show_failure() {
     tail -n 20 "$UP_LOG" >&2
   fi
   echo "The stack is left running for a look: '${COMPOSE[*]} ps', '${COMPOSE[*]} logs $svc';" \
-    "README 'Troubleshooting' lists the usual stalls. './start.sh down' removes it." >&2
+    "docs/troubleshooting.md lists the usual stalls. './start.sh down' removes it." >&2
   exit 1
 }
 

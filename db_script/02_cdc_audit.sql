@@ -4,7 +4,7 @@ CREATE DATABASE IF NOT EXISTS cdc_audit DEFAULT CHARACTER SET utf8mb4 DEFAULT CO
 
 CREATE TABLE IF NOT EXISTS cdc_audit.change_event (
   id               BIGINT       NOT NULL AUTO_INCREMENT,
-  event_key        CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NOT NULL COMMENT 'hex SHA-256, see README "Audit table"',
+  event_key        CHAR(64)     CHARACTER SET ascii COLLATE ascii_bin NOT NULL COMMENT 'hex SHA-256, see docs/change-record.md',
   op               VARCHAR(8)   NOT NULL COMMENT 'INSERT, UPDATE, DELETE or DDL',
   ddl_type         VARCHAR(16)  NULL     COMMENT 'Canal DDL type for op = DDL',
   source_db        VARCHAR(255) NOT NULL,

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The pipeline benchmark (README "Performance"): builds routes.jar, then drains N generated Canal-JSON records with
+# The pipeline benchmark (docs/performance.md): builds routes.jar, then drains N generated Canal-JSON records with
 # the routes and with a raw Kafka consumer on a real KRaft broker and a real MariaDB, measures latency at a fixed
 # rate, and prints the table (also written to target/bench-report.md).
 #

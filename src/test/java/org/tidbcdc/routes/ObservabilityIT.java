@@ -191,14 +191,14 @@ class ObservabilityIT {
     }
 
     /**
-     * The README's metrics table, the alert rules and the Grafana dashboard name series and labels by hand: each must be in
-     * a real scrape of the whole application (every route, the control plane against a TiCDC and PD double), with
-     * every label value the README lists.
+     * The metrics table of docs/operations.md, the alert rules and the Grafana dashboard name series and labels by hand:
+     * each must be in a real scrape of the whole application (every route, the control plane against a TiCDC and PD
+     * double), with every label value the table lists.
      */
     @Test
-    void everyMetricTheReadmeAndTheDashboardUseIsExportedWithItsLabels() throws Exception {
-        List<Reference> refs = new ArrayList<>(MetricReferences.readmeTable());
-        assertThat(refs).as("README metrics table rows").hasSizeGreaterThanOrEqualTo(11);
+    void everyMetricTheDocsAndTheDashboardUseIsExportedWithItsLabels() throws Exception {
+        List<Reference> refs = new ArrayList<>(MetricReferences.metricsTable());
+        assertThat(refs).as("docs/operations.md metrics table rows").hasSizeGreaterThanOrEqualTo(11);
         List<Reference> alerts = MetricReferences.alertRules();
         List<Reference> dashboard = MetricReferences.dashboard();
         assertThat(alerts).as("alert rules").hasSizeGreaterThanOrEqualTo(6);

@@ -354,17 +354,17 @@ class StackComposeTest {
     }
 
     @Test
-    void theReadmeListsEveryAlertRuleAsPrometheusLoadsIt() throws IOException {
-        String readme = read("README.md");
+    void theOperationsPageListsEveryAlertRuleAsPrometheusLoadsIt() throws IOException {
+        String operations = read(MetricReferences.OPERATIONS.toString());
         List<Map<String, Object>> rules = MetricReferences.rules();
         assertFalse(rules.isEmpty());
         for (Map<String, Object> rule : rules) {
             String row = "| `" + rule.get("alert") + "` | `" + rule.get("expr") + "` | "
                     + rule.getOrDefault("for", "–") + " | " + map(rule.get("labels")).get("severity") + " |";
-            assertTrue(readme.contains(row), "README's alerts table lacks the row " + row);
+            assertTrue(operations.contains(row), "docs/operations.md's alerts table lacks the row " + row);
         }
-        assertEquals(rules.size(), readme.lines().filter(l -> l.matches("^\\| `Cdc[A-Za-z]+` \\|.*")).count(),
-                "README's alerts table has a row per rule and no other");
+        assertEquals(rules.size(), operations.lines().filter(l -> l.matches("^\\| `Cdc[A-Za-z]+` \\|.*")).count(),
+                "docs/operations.md's alerts table has a row per rule and no other");
     }
 
     @Test
@@ -374,17 +374,25 @@ class StackComposeTest {
     }
 
     @Test
-    void theReadmeTellsHowToStartUseAndRepairTheStack() throws IOException {
+    void theDocsTellHowToStartUseAndRepairTheStack() throws IOException {
         String readme = read("README.md");
         for (String part : List.of("## Quick start", "./start.sh", "mysql -h 127.0.0.1 -P 4000 -u root",
                 "use app_db;", "update users set username = 'sagi' where id = 1;", "data/sink/app_db/users/",
-                "cdc_audit.change_event", "docker compose down -v", "### Services and ports", "### JVM settings",
-                "JAVA_TOOL_OPTIONS", "--monitoring", "--demo", "### Troubleshooting", "PD without a leader",
-                "TiKV `Disconnected`", "`warning` because Kafka is unreachable", "port is already in use")) {
+                "cdc_audit.change_event", "docker compose down -v", "docs/compose-stack.md", "docs/troubleshooting.md")) {
             assertTrue(readme.contains(part), "README lacks: " + part);
         }
+        String stack = read("docs/compose-stack.md");
+        for (String part : List.of("## Services and ports", "## JVM settings", "JAVA_TOOL_OPTIONS", "--monitoring",
+                "--demo", "docker compose down -v", "troubleshooting.md")) {
+            assertTrue(stack.contains(part), "docs/compose-stack.md lacks: " + part);
+        }
         for (String service : services.keySet()) {
-            assertTrue(readme.contains("| `" + service + "` |"), "README's services table lacks " + service);
+            assertTrue(stack.contains("| `" + service + "` |"), "docs/compose-stack.md's services table lacks " + service);
+        }
+        String troubleshooting = read("docs/troubleshooting.md");
+        for (String part : List.of("# Troubleshooting", "PD without a leader", "TiKV `Disconnected`",
+                "`warning` because Kafka is unreachable", "port is already in use")) {
+            assertTrue(troubleshooting.contains(part), "docs/troubleshooting.md lacks: " + part);
         }
     }
 

@@ -111,7 +111,7 @@ public final class ConsumerAccess {
 
     private static String denied(String kind, String name, String setting) {
         return "the broker's ACLs do not let this client READ the " + kind + " '" + name + "' (" + setting
-                + "): grant it the ACLs listed under \"Kafka security\" in the README; consumption starts by itself"
+                + "): grant it the ACLs listed in docs/kafka-security.md; consumption starts by itself"
                 + " once they are in";
     }
 }

@@ -21,7 +21,7 @@ import org.tidbcdc.routes.canal.Source;
 /**
  * The decoding stages alone, on the pipeline benchmark's records, in one thread: CPU time and heap allocated per
  * record. It answers what the pipeline benchmark cannot: which stage a change to the decoder made cheaper. CI runs it
- * on 2,000 records and asserts nothing about the numbers; README "Performance" gives the command for a full run.
+ * on 2,000 records and asserts nothing about the numbers; docs/performance.md gives the command for a full run.
  */
 class DecodeBenchmarkTest {
 

@@ -47,7 +47,7 @@ import org.tidbcdc.routes.testsupport.RoutesProcess;
 
 /**
  * The pipeline benchmark: the real routes.jar against a real KRaft broker and a real MariaDB, compared with a raw
- * Kafka consumer on the same topic in the same run. See README "Performance" for what each column means.
+ * Kafka consumer on the same topic in the same run. See docs/performance.md for what each column means.
  *
  * <ol>
  *   <li>Loads N generated Canal-JSON records ({@link CanalRecordGenerator}) into a 3-partition topic.</li>
@@ -59,7 +59,7 @@ import org.tidbcdc.routes.testsupport.RoutesProcess;
  */
 public final class PipelineBenchmark implements AutoCloseable {
 
-    /** The image's JAVA_TOOL_OPTIONS (Dockerfile, docker-compose.yml, README "JVM settings"), so RSS is what users get. */
+    /** The image's JAVA_TOOL_OPTIONS (Dockerfile, docker-compose.yml, docs/compose-stack.md "JVM settings"), so RSS is what users get. */
     public static final String DEFAULT_JVM_OPTIONS = "-XX:+UseSerialGC -Xms64m -Xmx256m -XX:MaxMetaspaceSize=128m"
             + " -XX:ReservedCodeCacheSize=64m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError";
 

@@ -39,7 +39,7 @@ import org.tidbcdc.routes.testsupport.RoutesApp;
 
 /**
  * The routes on a broker that authorizes every request by ACL, as a least-privilege production cluster does: the ACLs
- * the README lists are enough, and a missing one stops nothing from being delivered once it is granted.
+ * docs/kafka-security.md lists are enough, and a missing one stops nothing from being delivered once it is granted.
  */
 class KafkaAclIT {
 

@@ -19,13 +19,13 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.tidbcdc.routes.testsupport.Management.Sample;
 
 /**
- * The metrics that what an operator reads refers to: the rows of the README's metrics table, the alert rules Prometheus
- * loads, and the Grafana dashboard's queries and legends. Each reference names one series and the labels that must be on it
- * (with the values that must occur, when the README lists them), so a test can hold them against a real scrape.
+ * The metrics that what an operator reads refers to: the rows of the metrics table in docs/operations.md, the alert rules
+ * Prometheus loads, and the Grafana dashboard's queries and legends. Each reference names one series and the labels that must
+ * be on it (with the values that must occur, when the table lists them), so a test can hold them against a real scrape.
  */
 public final class MetricReferences {
 
-    public static final Path README = Path.of("README.md");
+    public static final Path OPERATIONS = Path.of("docs/operations.md");
     public static final Path DASHBOARD = Path.of("monitoring/grafana/dashboards/cdc-pipeline.json");
     public static final Path ALERTS = Path.of("monitoring/prometheus/cdc-alerts.yml");
 
@@ -77,10 +77,10 @@ public final class MetricReferences {
     private MetricReferences() {
     }
 
-    /** Every row of the README's metrics table; a histogram row refers to each of its four series. */
-    public static List<Reference> readmeTable() throws IOException {
+    /** Every row of the metrics table in docs/operations.md; a histogram row refers to each of its four series. */
+    public static List<Reference> metricsTable() throws IOException {
         List<Reference> refs = new ArrayList<>();
-        for (String line : Files.readAllLines(README)) {
+        for (String line : Files.readAllLines(OPERATIONS)) {
             Matcher row = TABLE_ROW.matcher(line);
             if (!row.matches()) {
                 continue;
@@ -97,7 +97,7 @@ public final class MetricReferences {
                 }
                 labels.put(label.group(1), values);
             }
-            String where = "README metrics table, " + row.group(1);
+            String where = "docs/operations.md metrics table, " + row.group(1);
             if (row.group(2).equals("histogram")) {
                 // a histogram's labels are on every series; its listed values are checked once, on _count
                 for (String suffix : HISTOGRAM_SERIES) {

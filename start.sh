@@ -6,7 +6,6 @@ set -euo pipefail
 
 cd "$(dirname "$0")"
 
-CHANGEFEED_ID=tidb-to-kafka
 TIMEOUT=${START_TIMEOUT:-600}
 MONITORING=0
 DEMO=0
@@ -31,14 +30,20 @@ Usage:
 
   ./start.sh --help
 
-Host ports can be moved with HOST_PORT_TIDB, HOST_PORT_TIDB_STATUS, HOST_PORT_PD, HOST_PORT_TICDC,
-HOST_PORT_ROUTES, HOST_PORT_PROMETHEUS and HOST_PORT_GRAFANA (Kafka's 9092 is fixed).
+Settings come from the environment or from ./.env, as docker compose reads them (.env.example lists them;
+docs/compose-stack.md). Every port is published on 127.0.0.1 only; HOST_BIND=0.0.0.0 opens them to the network.
+Host ports can be moved with HOST_PORT_TIDB, HOST_PORT_TIDB_STATUS, HOST_PORT_PD, HOST_PORT_TICDC, HOST_PORT_KAFKA,
+HOST_PORT_ROUTES, HOST_PORT_PROMETHEUS and HOST_PORT_GRAFANA.
 EOF
 }
 
 die() {
   echo "start.sh: $*" >&2
   exit 1
+}
+
+warn() {
+  echo "start.sh: warning: $*" >&2
 }
 
 step() {
@@ -74,6 +79,33 @@ done
 case "$TIMEOUT" in
   '' | *[!0-9]*) die "--timeout needs a number of seconds, not '$TIMEOUT'" ;;
 esac
+
+# ---- settings ----
+
+# a variable's value in ./.env, which docker compose reads as well (the last assignment; quotes removed)
+dotenv_value() {
+  local line value
+  [ -f .env ] || return 0
+  line=$(grep -E "^[[:space:]]*(export[[:space:]]+)?$1=" .env | tail -n 1 | tr -d '\r') || return 0
+  value=${line#*=}
+  value=${value#\"}
+  value=${value%\"}
+  value=${value#\'}
+  value=${value%\'}
+  printf '%s' "$value"
+}
+
+# the variables start.sh itself reads, from ./.env unless the environment sets them (compose's own precedence)
+for name in HOST_BIND HOST_PORT_PD HOST_PORT_TIDB HOST_PORT_TIDB_STATUS HOST_PORT_TICDC HOST_PORT_KAFKA \
+  HOST_PORT_ROUTES HOST_PORT_PROMETHEUS HOST_PORT_GRAFANA CHANGEFEED_ID; do
+  if ! printenv "$name" >/dev/null; then
+    value=$(dotenv_value "$name")
+    if [ -n "$value" ]; then export "$name=$value"; fi
+  fi
+done
+CHANGEFEED_ID=${CHANGEFEED_ID:-tidb-to-kafka}
+HOST_BIND=${HOST_BIND:-127.0.0.1}
+export HOST_BIND
 
 # ---- prerequisites ----
 
@@ -111,10 +143,45 @@ check_docker() {
   command -v docker >/dev/null 2>&1 ||
     die "docker is not installed or not on PATH (https://docs.docker.com/get-docker/)"
   find_compose
-  docker info >/dev/null 2>&1 ||
-    die "docker is installed, but its engine does not answer: start Docker Desktop (or 'sudo systemctl start docker' on Linux) and check 'docker info'"
-  # "docker-compose" v1 builds with the legacy builder unless told otherwise; the Dockerfile needs BuildKit
+  local info_error
+  if ! info_error=$(docker info 2>&1 >/dev/null); then
+    case "$info_error" in
+      *"permission denied"*)
+        die "docker's engine runs, but your user may not use its socket (permission denied on /var/run/docker.sock).
+          On Linux: sudo usermod -aG docker \"\$USER\", then log out and in again (or run 'newgrp docker')" ;;
+      *) die "docker is installed, but its engine does not answer: start Docker Desktop (or 'sudo systemctl start docker' on Linux) and check 'docker info'" ;;
+    esac
+  fi
+  # the Dockerfile needs BuildKit (RUN --mount), which docker builds with through the buildx plugin
+  docker buildx version >/dev/null 2>&1 ||
+    die "docker buildx is missing: the routes image needs BuildKit. Install the buildx plugin
+          (Linux: the docker-buildx-plugin package; Docker Desktop ships it), then run ./start.sh again"
+  # "docker-compose" v1 builds with the legacy builder unless told otherwise
   export DOCKER_BUILDKIT=1 COMPOSE_DOCKER_CLI_BUILD=1
+}
+
+# TiKV, TiDB, PD, TiCDC, Kafka and the routes together need about 6 GB; with less, one of them gets killed
+check_memory() {
+  local bytes
+  bytes=$(docker info -f '{{.MemTotal}}' 2>/dev/null | tr -d '\r' || true)
+  case "$bytes" in
+    '' | *[!0-9]*) return 0 ;;
+  esac
+  # 5.5 GiB: a "6 GB" Docker Desktop reports a little less than 6 GiB
+  if [ "$bytes" -lt 5905580032 ]; then
+    warn "Docker has $((bytes / 1048576)) MiB of memory; the stack needs about 6 GB, and with less TiKV or Kafka
+          is killed for memory. Give Docker more (Docker Desktop: Settings > Resources > Memory)."
+  fi
+}
+
+check_bind() {
+  case "$HOST_BIND" in
+    127.0.0.1) ;;
+    *)
+      warn "HOST_BIND=$HOST_BIND publishes every port beyond this machine: TiDB's root without a password, PD's and
+          TiCDC's admin APIs, Kafka without authentication and Grafana's admin/admin. On Linux, Docker's rules bypass
+          ufw. Use it on a trusted network only; unset HOST_BIND to publish on 127.0.0.1 again." ;;
+  esac
 }
 
 compose() {
@@ -146,7 +213,7 @@ who_uses() {
 # "service:hostport" pairs of the ports this start publishes
 published_ports() {
   echo "pd:${HOST_PORT_PD:-2379} tidb:${HOST_PORT_TIDB:-4000} tidb:${HOST_PORT_TIDB_STATUS:-10080}" \
-    "ticdc:${HOST_PORT_TICDC:-8300} kafka:9092 routes:${HOST_PORT_ROUTES:-8080}"
+    "ticdc:${HOST_PORT_TICDC:-8300} kafka:${HOST_PORT_KAFKA:-9092} routes:${HOST_PORT_ROUTES:-8080}"
   if [ "$MONITORING" = 1 ]; then
     echo "prometheus:${HOST_PORT_PROMETHEUS:-9090} grafana:${HOST_PORT_GRAFANA:-3000}"
   fi
@@ -198,6 +265,8 @@ fi
 
 step "Checking prerequisites"
 check_docker
+check_memory
+check_bind
 profiles=""
 [ "$MONITORING" = 1 ] && profiles="monitoring"
 [ "$DEMO" = 1 ] && profiles="${profiles:+$profiles,}demo"
@@ -223,7 +292,7 @@ components() {
   echo "tikv|TiKV store Up, cluster initialized"
   echo "tidb|TiDB serving SQL on localhost:${HOST_PORT_TIDB:-4000}"
   echo "ticdc|TiCDC capture up, owner elected"
-  echo "kafka|Kafka broker on kafka:29092 and localhost:9092"
+  echo "kafka|Kafka broker on kafka:29092 and localhost:${HOST_PORT_KAFKA:-9092}"
   echo "claim-check-pruner|claim-check objects older than Kafka's records pruned hourly"
   echo "db-init|db_script/*.sql applied"
   echo "routes|routes ready: changefeed $CHANGEFEED_ID is normal"
@@ -236,16 +305,50 @@ components() {
   fi
 }
 
+# "<status> <exit code> <health> <started at>" of a container
+container_state() {
+  docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}} {{.State.StartedAt}}' "$1" </dev/null 2>/dev/null | tr -d '\r' || echo "unknown 0 none -"
+}
+
+# "svc id started-at" of every container as it was before this run's "up -d": one that stopped then (a
+# "docker compose stop", a reboot, a db-init that failed in an earlier run) and has not started since is no failure
+# of this run, since "up -d" starts it again
+PRE_RUN=""
+record_pre_run() {
+  local svc what id status code health started
+  PRE_RUN=""
+  while IFS='|' read -r svc what; do
+    id=$(container_id "$svc")
+    [ -n "$id" ] || continue
+    read -r status code health started <<<"$(container_state "$id")"
+    PRE_RUN="$PRE_RUN$svc $id $started
+"
+  done <<EOF
+$(components)
+EOF
+}
+
+stopped_before_this_run() {
+  printf '%s' "$PRE_RUN" | grep -qxF "$1 $2 $3"
+}
+
 # prints "ready", "waiting <detail>" or "failed <detail>"
 component_state() {
-  local svc=$1 id info status code health
+  local svc=$1 id status code health started
   id=$(container_id "$svc")
   if [ -z "$id" ]; then
     echo "waiting not created yet"
     return
   fi
-  info=$(docker inspect -f '{{.State.Status}} {{.State.ExitCode}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}' "$id" </dev/null 2>/dev/null | tr -d '\r' || echo "unknown 0 none")
-  read -r status code health <<<"$info"
+  read -r status code health started <<<"$(container_state "$id")"
+  case "$status" in
+    exited | dead)
+      if stopped_before_this_run "$svc" "$id" "$started"; then
+        echo "waiting stopped before this run, not started again yet"
+        return
+      fi
+      ;;
+  esac
   if [ "$svc" = db-init ]; then
     case "$status" in
       exited) if [ "$code" = 0 ]; then echo ready; else echo "failed exited with code $code"; fi ;;
@@ -307,6 +410,7 @@ trap cleanup EXIT
 
 step "Starting the stack and waiting for each component (timeout ${TIMEOUT}s)"
 UP_LOG=$(mktemp "${TMPDIR:-/tmp}/start-up.XXXXXX")
+record_pre_run
 # "up -d" itself waits for the depends_on conditions; run it aside and report progress meanwhile
 compose up -d >"$UP_LOG" 2>&1 &
 up_pid=$!
@@ -378,7 +482,7 @@ The stack is ready: TiDB changes flow through TiCDC and Kafka into the routes.
                     select * from cdc_audit.change_event order by id desc limit 5;   (the audit table)
   Health:           curl http://localhost:${HOST_PORT_ROUTES:-8080}/observe/health/ready
   Changefeed:       curl http://localhost:${HOST_PORT_TICDC:-8300}/api/v2/changefeeds/$CHANGEFEED_ID
-  Kafka from host:  localhost:9092, topic ti-db-updates
+  Kafka from host:  localhost:${HOST_PORT_KAFKA:-9092}, topic ti-db-updates
 EOF
 if [ "$MONITORING" = 1 ]; then
   echo "  Monitoring:       Grafana http://localhost:${HOST_PORT_GRAFANA:-3000} (admin/admin)," \

@@ -18,27 +18,50 @@ cat >"$WORK/bin/docker" <<'FAKE'
 #!/usr/bin/env bash
 # fake docker: state lives in $FAKE_STATE; FAKE_READY_<svc> = seconds after "up -d" until healthy (-1: never),
 # FAKE_EXIT_<svc> = exit code the container stops with at that time instead of turning healthy
-# (<svc> with "_" for "-", e.g. FAKE_EXIT_db_init)
+# (<svc> with "_" for "-", e.g. FAKE_EXIT_db_init). FAKE_PREV_<svc> (or FAKE_PREV_ALL for every service) = "exited
+# <code>": the container exists before "up -d", as an earlier run left it, until compose starts it again
+# FAKE_RESTART_<svc> (default 2) seconds after "up -d".
 set -u
 state=$FAKE_STATE
 now=$(date +%s)
 var() { local n="FAKE_${1}_${2//-/_}"; echo "${!n:-${3}}"; }
 echo "$*" >>"$state/calls"
-if [ "${1:-}" = info ]; then [ "${FAKE_ENGINE_DOWN:-0}" = 1 ] && exit 1; exit 0; fi
+if [ "${1:-}" = info ]; then
+  [ "${FAKE_ENGINE_DOWN:-0}" = 1 ] && exit 1
+  if [ "${FAKE_SOCKET_DENIED:-0}" = 1 ]; then
+    echo "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock" >&2
+    exit 1
+  fi
+  [ "${2:-}" = -f ] && echo "${FAKE_MEM:-8589934592}"
+  exit 0
+fi
 if [ "${1:-}" = version ]; then echo "28.0.0-fake"; exit 0; fi
+if [ "${1:-}" = buildx ]; then [ "${FAKE_NO_BUILDX:-0}" = 1 ] && exit 1; echo "github.com/docker/buildx v0.17.1"; exit 0; fi
 if [ "${1:-}" = inspect ]; then
   fmt=$3; id=$4; svc=${id#fake-}
-  started=$(cat "$state/started" 2>/dev/null || echo "$now")
+  started=$(cat "$state/started" 2>/dev/null || echo "")
+  at="run-${started:-$now}"
+  # every "up -d" runs the one-shot db-init again; a running stack's other containers are left alone
+  if [ "$svc" = db-init ] && [ -f "$state/up_at" ]; then
+    started=$(cat "$state/up_at")
+    at="up-$(cat "$state/up_id")"
+  fi
+  prev=$(var PREV "$svc" "${FAKE_PREV_ALL:-}")
+  if [ -n "$prev" ] && { [ -z "$started" ] || [ $((now - started)) -lt "$(var RESTART "$svc" 2)" ]; }; then
+    if [[ $fmt == *State.Running* ]]; then echo false; else echo "$prev none 2026-01-01T08:00:00.1Z"; fi
+    exit 0
+  fi
+  [ -n "$started" ] || started=$now
   ready=$(var READY "$svc" 1); code=$(var EXIT "$svc" "")
   up=no; [ "$ready" -ge 0 ] && [ $((now - started)) -ge "$ready" ] && up=yes
   if [[ $fmt == *State.Running* ]]; then
     if [ "$up" = yes ] && [ -n "$code" ]; then echo false; else echo true; fi
   elif [ "$svc" = db-init ]; then
-    if [ "$up" = yes ]; then echo "exited ${code:-0} none"; else echo "running 0 none"; fi
-  elif [ "$up" = yes ] && [ -n "$code" ]; then echo "exited $code none"
-  elif [ "$up" = yes ]; then echo "running 0 healthy"
-  elif [ "$ready" -lt 0 ]; then echo "running 0 unhealthy"
-  else echo "running 0 starting"; fi
+    if [ "$up" = yes ]; then echo "exited ${code:-0} none $at"; else echo "running 0 none $at"; fi
+  elif [ "$up" = yes ] && [ -n "$code" ]; then echo "exited $code none $at"
+  elif [ "$up" = yes ]; then echo "running 0 healthy $at"
+  elif [ "$ready" -lt 0 ]; then echo "running 0 unhealthy $at"
+  else echo "running 0 starting $at"; fi
   exit 0
 fi
 [ "${1:-}" = compose ] || { echo "fake docker: unexpected $*" >&2; exit 1; }
@@ -50,10 +73,15 @@ case "$1" in
   up)
     if [ "${2:-}" = --no-start ]; then echo "fake create"; exit 0; fi
     [ -f "$state/started" ] || echo "$now" >"$state/started"
+    echo "$now" >"$state/up_at"
+    echo "$$" >"$state/up_id"
     echo "$COMPOSE_PROFILES" >"$state/profiles"
+    echo "${HOST_BIND:-unset}" >"$state/bind"
     sleep 1
     exit "${FAKE_UP_EXIT:-0}" ;;
-  ps) [ -f "$state/started" ] && echo "fake-${!#}"; exit 0 ;;
+  ps)
+    if [ -f "$state/started" ] || [ -n "$(var PREV "${!#}" "${FAKE_PREV_ALL:-}")" ]; then echo "fake-${!#}"; fi
+    exit 0 ;;
   logs) echo "fake log line of ${!#}" ;;
   down) echo "fake down $* profiles=$COMPOSE_PROFILES"; rm -f "$state/started" ;;
   *) echo "fake compose: unexpected $*" >&2; exit 1 ;;
@@ -78,7 +106,7 @@ run_start() {
   env -i PATH="$WORK/bin:$PATH" HOME="$WORK" TMPDIR="$WORK" FAKE_STATE="$WORK/state" \
     HOST_PORT_PD=22379 HOST_PORT_TIDB=24000 HOST_PORT_TIDB_STATUS=20080 HOST_PORT_TICDC=28300 \
     HOST_PORT_ROUTES=28080 HOST_PORT_PROMETHEUS=29090 HOST_PORT_GRAFANA=23000 \
-    ${envs[@]+"${envs[@]}"} bash "$ROOT/start.sh" "$@" </dev/null >"$OUT" 2>&1 || rc=$?
+    ${envs[@]+"${envs[@]}"} bash "${START_SH:-$ROOT/start.sh}" "$@" </dev/null >"$OUT" 2>&1 || rc=$?
   CASE=$name
   if [ "$rc" = "$expected" ]; then
     return 0
@@ -191,6 +219,60 @@ rerun_on_running_stack() {
   expect "ready  routes"
 }
 
+stopped_stack_restarts() {
+  run_start "a stack left exited by 'docker compose stop' or a reboot starts again" 0 FAKE_PREV_ALL="exited 0" \
+    FAKE_PREV_kafka="exited 137" FAKE_PREV_routes="exited 143" FAKE_READY_routes=3 -- &&
+    expect "ready  pd" && expect "ready  kafka" && expect "ready  db-init" && expect "ready  routes" &&
+    { ! grep -q "is not ready" "$OUT" || fail "a container stopped before this run was taken for a failure"; }
+}
+
+earlier_db_init_failure() {
+  run_start "a db-init that failed in an earlier run, its SQL fixed since, runs again" 0 \
+    FAKE_PREV_db_init="exited 1" FAKE_RESTART_db_init=3 FAKE_READY_db_init=4 -- &&
+    expect "ready  db-init" && expect "ready  routes" &&
+    { ! grep -q "db-init is not ready" "$OUT" || fail "the earlier run's failure was reported"; }
+}
+
+crash_after_restart() {
+  run_start "a restarted service that then crashes is still reported" 1 FAKE_PREV_ALL="exited 0" \
+    FAKE_READY_kafka=3 FAKE_EXIT_kafka=137 -- &&
+    expect "kafka is not ready: stopped (exit code 137)"
+}
+
+localhost_only() {
+  run_start "ports are published on 127.0.0.1 unless HOST_BIND says otherwise" 0 -- &&
+    { [ "$(cat "$WORK/state/bind")" = 127.0.0.1 ] || fail "compose got HOST_BIND=$(cat "$WORK/state/bind")"; } &&
+    { ! grep -q "HOST_BIND" "$OUT" || fail "a warning without HOST_BIND"; }
+}
+
+dotenv_settings() {
+  # a copy of start.sh with its own .env, so that the repository's .env is neither read nor written
+  mkdir -p "$WORK/stack"
+  cp "$ROOT/start.sh" "$WORK/stack/start.sh"
+  printf '%s\n' '# the stack' 'HOST_BIND=0.0.0.0' 'HOST_PORT_KAFKA="29092"' 'CHANGEFEED_ID=orders-feed' >"$WORK/stack/.env"
+  START_SH="$WORK/stack/start.sh" run_start "HOST_BIND and HOST_PORT_KAFKA from .env, with a warning" 0 -- &&
+    expect "warning: HOST_BIND=0.0.0.0 publishes every port beyond this machine" &&
+    expect "Kafka from host:  localhost:29092" && expect "localhost:29092" &&
+    expect "changefeeds/orders-feed" &&
+    { [ "$(cat "$WORK/state/bind")" = 0.0.0.0 ] || fail "compose got HOST_BIND=$(cat "$WORK/state/bind")"; }
+}
+
+socket_denied() {
+  run_start "no permission on Docker's socket: named as such" 1 FAKE_SOCKET_DENIED=1 -- &&
+    expect "may not use its socket" && expect "usermod -aG docker"
+}
+
+no_buildx() {
+  run_start "no buildx: a clear message before any build" 1 FAKE_NO_BUILDX=1 -- &&
+    expect "docker buildx is missing" &&
+    { ! grep -q "^compose build" "$WORK/state/calls" || fail "built without buildx"; }
+}
+
+low_memory() {
+  run_start "too little memory for Docker: a warning" 0 FAKE_MEM=4294967296 -- &&
+    expect "Docker has 4096 MiB of memory; the stack needs about 6 GB"
+}
+
 engine_down() {
   run_start "no engine: a clear message" 1 FAKE_ENGINE_DOWN=1 -- && expect "engine does not answer"
 }
@@ -230,6 +312,14 @@ t exited_service
 t up_fails
 t port_taken
 t rerun_on_running_stack
+t stopped_stack_restarts
+t earlier_db_init_failure
+t crash_after_restart
+t localhost_only
+t dotenv_settings
+t socket_denied
+t no_buildx
+t low_memory
 t engine_down
 t no_compose
 t down_needs_confirmation

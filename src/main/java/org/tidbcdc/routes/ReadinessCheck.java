@@ -34,7 +34,8 @@ public abstract class ReadinessCheck extends AbstractHealthCheck {
                 return true;
             }
             g = !tellsWhetherDelivering()
-                    || !"running".equals(getCamelContext().resolvePropertyPlaceholders("{{cdc.readiness}}"));
+                    || !"running".equalsIgnoreCase(getCamelContext().resolvePropertyPlaceholders("{{cdc.readiness}}")
+                            .strip());
             gates = g;
         }
         return g;

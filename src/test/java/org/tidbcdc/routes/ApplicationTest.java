@@ -50,6 +50,38 @@ class ApplicationTest {
         assertThat(named(properties, "camel.main.routes-builder-classes")).isEqualTo(routes);
     }
 
+    /**
+     * camel-main configures them in the order listed: the settings are checked before any bean is built, and the
+     * control plane's events go to the metrics bound before it.
+     */
+    @Test
+    void theSettingsAreConfiguredFirstAndTheMetricsBeforeTheControlPlane() throws Exception {
+        Properties properties = new Properties();
+        try (Reader r = Files.newBufferedReader(MAIN_CLASSES.resolve("application.properties"))) {
+            properties.load(r);
+        }
+        java.util.List<String> order = Arrays.stream(properties.getProperty("camel.main.configuration-classes")
+                .split(",")).map(String::strip).toList();
+        assertThat(order.get(0)).isEqualTo(org.tidbcdc.routes.settings.SettingsConfiguration.class.getName());
+        assertThat(order.indexOf(org.tidbcdc.routes.observe.ObserveConfiguration.class.getName()))
+                .isLessThan(order.indexOf(org.tidbcdc.routes.ticdc.ControlPlaneConfiguration.class.getName()));
+    }
+
+    /** What routes.jar prints, alone, for a startup failure: the first line of a message naming a setting. */
+    @Test
+    void aBadSettingIsFoundAmongTheCausesAndShownAsOneLine() {
+        Exception wrapped = new IllegalStateException("Failed to create route", new RuntimeException("while configuring",
+                new IllegalArgumentException("KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD: Failed to"
+                        + " load\nthe second line")));
+        assertThat(Application.settingError(wrapped))
+                .isEqualTo("KAFKA_SSL_TRUSTSTORE_LOCATION, KAFKA_SSL_TRUSTSTORE_PASSWORD: Failed to load");
+        assertThat(Application.settingError(new IllegalArgumentException("CLUSTER_TLS_*: cannot build TLS")))
+                .isEqualTo("CLUSTER_TLS_*: cannot build TLS");
+        // anything else keeps its stack trace: it is not a setting the user can fix
+        assertThat(Application.settingError(new IllegalArgumentException("No bean could be found"))).isNull();
+        assertThat(Application.settingError(new IllegalStateException("SINKS: not an argument error"))).isNull();
+    }
+
     private static Set<String> named(Properties properties, String key) {
         return Arrays.stream(properties.getProperty(key, "").split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));

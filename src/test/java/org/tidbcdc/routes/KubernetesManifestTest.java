@@ -22,6 +22,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.tidbcdc.routes.settings.Setting;
+import org.tidbcdc.routes.settings.Settings;
 
 /**
  * deploy/kubernetes, rendered as CI renders it ({@code kubectl kustomize deploy/kubernetes}) and checked against the
@@ -31,21 +33,15 @@ import org.snakeyaml.engine.v2.api.LoadSettings;
 class KubernetesManifestTest {
 
     private static final Path BASE = Path.of("deploy", "kubernetes");
-    private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z0-9_]+)(?::([^}]*))?}}");
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z0-9_]+)\\)");
     /** Inputs of other variables' $(…) references, read by Kubernetes and never by the application. */
     private static final Set<String> REFERENCE_ONLY = Set.of("POD_NAME", "POD_NAMESPACE");
 
-    /**
-     * The settings the application reads from the environment, with their defaults: for now the {{env:NAME:default}}
-     * placeholders of application.properties.
-     */
-    static Map<String, String> settings() throws IOException {
-        String properties = Files.readString(Path.of("src/main/resources/application.properties"));
+    /** The settings the application reads from the environment, with their defaults: the declaration's. */
+    static Map<String, String> settings() {
         Map<String, String> names = new TreeMap<>();
-        Matcher m = ENV_PLACEHOLDER.matcher(properties);
-        while (m.find()) {
-            names.putIfAbsent(m.group(1), m.group(2) == null ? "" : m.group(2));
+        for (Setting s : Settings.all()) {
+            names.put(s.env(), s.defaultValue());
         }
         return names;
     }

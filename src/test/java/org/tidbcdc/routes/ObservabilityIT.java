@@ -22,8 +22,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.tidbcdc.routes.kafka.ConsumerAccess;
 import org.tidbcdc.routes.testsupport.Fixtures;
 import org.tidbcdc.routes.testsupport.KafkaBroker;
+import org.tidbcdc.routes.testsupport.LogCapture;
 import org.tidbcdc.routes.testsupport.Management;
 import org.tidbcdc.routes.testsupport.Management.Health;
 import org.tidbcdc.routes.testsupport.Management.Sample;
@@ -144,12 +146,19 @@ class ObservabilityIT {
     }
 
     @Test
-    void theKafkaConsumerIsNotReadyWithoutABroker() {
-        try (RoutesApp app = app(Map.of("cdc.kafka.bootstrap-servers", "127.0.0.1:1"))) {
+    void theKafkaConsumerIsNotReadyWithoutABrokerAndSaysSoOncePerIntervalNamingTheSetting() {
+        long t0 = System.nanoTime();
+        try (LogCapture log = LogCapture.of(ConsumerAccess.class.getName());
+                RoutesApp app = app(Map.of("cdc.kafka.bootstrap-servers", "127.0.0.1:1",
+                        "cdc.kafka.auth-retry-interval", "1s"))) {
             Management m = new Management(app);
+            String line = "no Kafka broker reached at 127.0.0.1:1 (KAFKA_BOOTSTRAP_SERVERS)";
             await().atMost(WAIT).until(() -> m.ready().check("kafka-consumer").path("message").asText()
-                    .contains("not connected to Kafka"));
+                    .startsWith(line));
             assertThat(m.ready().status()).isEqualTo(503);
+            // one line per check, and a check at most once per KAFKA_AUTH_RETRY_INTERVAL
+            assertThat(log.lines()).allMatch(l -> l.startsWith("WARN The Kafka consumer holds no partition: " + line));
+            assertThat(log.count(line)).isLessThanOrEqualTo(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0));
         }
     }
 

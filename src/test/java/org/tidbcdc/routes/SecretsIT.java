@@ -41,7 +41,8 @@ class SecretsIT {
             assertThat(routes.body("/observe/health/ready?exposureLevel=full")).contains("audit-database");
         }
         String output = Files.readString(log);
-        assertThat(output).contains("Apache Camel").contains("cdc.audit.password = xxxxxx");
+        assertThat(output).contains("Apache Camel").contains("*AUDIT_DB_PASSWORD=******",
+                "password=******;");
         assertThat(output).doesNotContain("jaas-s3cr3t").doesNotContain("truststore-s3cr3t")
                 .doesNotContain("keystore-s3cr3t").doesNotContain("key-s3cr3t").doesNotContain("audit-s3cr3t");
     }

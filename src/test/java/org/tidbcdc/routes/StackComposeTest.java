@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.tidbcdc.routes.settings.Setting;
+import org.tidbcdc.routes.settings.Settings;
 import org.tidbcdc.routes.testsupport.MetricReferences;
 
 /**
@@ -39,6 +42,10 @@ class StackComposeTest {
     private static final List<String> TIDB_COMPONENTS = List.of("pd", "tikv", "tidb", "ticdc");
     /** Environment of the routes container that is read by the JVM, not by application.properties. */
     private static final Set<String> JVM_ENV = Set.of("JAVA_TOOL_OPTIONS");
+    /** Variables of docker-compose.yml and start.sh themselves, not of the application. */
+    private static final Set<String> STACK_VARIABLES = Set.of("HOST_BIND", "HOST_PORT_PD", "HOST_PORT_TIDB",
+            "HOST_PORT_TIDB_STATUS", "HOST_PORT_TICDC", "HOST_PORT_KAFKA", "HOST_PORT_ROUTES", "HOST_PORT_PROMETHEUS",
+            "HOST_PORT_GRAFANA", "HOST_UID", "HOST_GID", "ROUTES_JAVA_TOOL_OPTIONS", "START_TIMEOUT");
     private static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\{\\{env:([A-Za-z0-9_]+):");
     private static final Pattern INTERPOLATION = Pattern.compile("\\$\\{([A-Za-z0-9_]+)(?::-([^}]*))?}");
 
@@ -83,7 +90,9 @@ class StackComposeTest {
         assertHealthcheckMentions("tikv", ":20180/status", "\"state_name\"", "\"is_initialized\"");
         assertHealthcheckMentions("tidb", ":10080/status");
         assertHealthcheckMentions("ticdc", ":8300/api/v2/health");
-        assertHealthcheckMentions("kafka", "/opt/kafka/bin/kafka-broker-api-versions.sh", "localhost:9092");
+        // the internal listener, which TiCDC and the routes use, with a small heap instead of the broker's
+        assertHealthcheckMentions("kafka", "/opt/kafka/bin/kafka-broker-api-versions.sh", "localhost:29092",
+                "KAFKA_HEAP_OPTS='-Xms16m -Xmx64m'");
         assertHealthcheckMentions("routes", ":8080/observe/health/ready");
     }
 
@@ -150,13 +159,132 @@ class StackComposeTest {
         assertEquals(Set.of(), unknown, "environment of routes that application.properties never reads");
         for (String wired : List.of("KAFKA_BOOTSTRAP_SERVERS", "CDC_TOPIC", "SINK_DIR", "AUDIT_JDBC_URL",
                 "AUDIT_DB_USER", "ROUTES_DIR", "ROUTES_RELOAD", "PD_URL", "TIDB_STATUS_URL", "TICDC_URL",
-                "CHANGEFEED_ID", "CHANGEFEED_FILTER_RULES", "MANAGEMENT_PORT", "HEARTBEAT_ENABLED",
-                "SHUTDOWN_TIMEOUT_SECONDS")) {
+                "CHANGEFEED_ID", "CHANGEFEED_FILTER_RULES", "MANAGEMENT_PORT", "HEARTBEAT_ENABLED")) {
             assertTrue(env.containsKey(wired), "routes environment lacks " + wired);
         }
-        assertEquals("true", env.get("ROUTES_RELOAD"));
-        assertEquals("true", env.get("HEARTBEAT_ENABLED"));
-        assertEquals("app_db.*", env.get("CHANGEFEED_FILTER_RULES"), "the demo schema, not cdc_audit (a loop)");
+        assertEquals("true", effective("ROUTES_RELOAD"));
+        assertEquals("true", effective("HEARTBEAT_ENABLED"));
+        assertEquals("app_db.*", effective("CHANGEFEED_FILTER_RULES"), "the demo schema, not cdc_audit (a loop)");
+    }
+
+    @Test
+    void theSettingsAnOperatorChangesPassThroughWithoutRestatingTheApplicationsDefault() {
+        Map<String, Object> raw = map(services.get("routes").get("environment"));
+        for (String setting : List.of("SINKS", "LOG_LEVEL", "CHANGEFEED_FILTER_RULES", "CHANGEFEED_APPLY_DRIFT",
+                "AUDIT_DB_USER", "AUDIT_DB_PASSWORD", "AUDIT_BATCH_SIZE", "AUDIT_JDBC_URL", "HEARTBEAT_ENABLED",
+                "HEARTBEAT_INTERVAL", "HEARTBEAT_STALE_AFTER", "HEARTBEAT_TABLE", "HEARTBEAT_JDBC_URL")) {
+            assertTrue(raw.containsKey(setting), "routes environment lacks " + setting);
+            Object value = raw.get(setting);
+            assertTrue(value == null || String.valueOf(value).startsWith("${" + setting + ":-"),
+                    setting + " passes through from the environment or .env: " + value);
+        }
+        List<String> lines = readUnchecked("docker-compose.yml").lines().toList();
+        raw.forEach((name, value) -> {
+            if (value != null && String.valueOf(value).startsWith("${" + name + ":-")) {
+                String stated = resolve(String.valueOf(value));
+                assertFalse(stated.equals(applicationDefault(name)), name + " restates the application's default "
+                        + stated + "; pass it through without a value");
+                assertTrue(commentAbove(lines, name).contains("# stack override"),
+                        name + " differs from the application's default: mark it as a stack override");
+            }
+        });
+    }
+
+    @Test
+    void envExampleAndComposeNameOnlyRealSettings() throws IOException {
+        Set<String> listed = new TreeSet<>();
+        Matcher line = Pattern.compile("(?m)^#?\\s*([A-Z][A-Z0-9_]*)=").matcher(read(".env.example"));
+        while (line.find()) {
+            listed.add(line.group(1));
+        }
+        assertTrue(listed.containsAll(List.of("SINKS", "CHANGEFEED_FILTER_RULES", "CHANGEFEED_APPLY_DRIFT",
+                "LOG_LEVEL", "HOST_BIND", "HOST_PORT_KAFKA")), ".env.example lists " + listed);
+        for (String name : listed) {
+            assertTrue(isSetting(name), ".env.example lists " + name + ", which is no setting");
+        }
+        // a commented line shows what the stack runs with: the declared default, or the stack's override of it
+        Matcher shown = Pattern.compile("(?m)^#([A-Z][A-Z0-9_]*)=(.*)$").matcher(read(".env.example"));
+        while (shown.find()) {
+            String name = shown.group(1);
+            Optional<Setting> setting = Settings.byEnv(name);
+            if (setting.isPresent()) {
+                String composed = routesEnv().getOrDefault(name, "");
+                String expected = composed.isEmpty() ? withDefaults(setting.get().defaultValue()) : composed;
+                assertEquals(expected, shown.group(2), ".env.example shows " + name + " with another value than the"
+                        + " stack runs with");
+            }
+        }
+        for (String name : routesEnv().keySet()) {
+            assertTrue(isSetting(name) || JVM_ENV.contains(name), "compose passes " + name + ", which is no setting");
+        }
+        // what compose takes from the environment for the routes, .env.example offers
+        map(services.get("routes").get("environment")).forEach((name, value) -> {
+            if (value == null) {
+                assertTrue(listed.contains(name), ".env.example lacks " + name);
+                return;
+            }
+            Matcher taken = INTERPOLATION.matcher(String.valueOf(value));
+            while (taken.find()) {
+                assertTrue(listed.contains(taken.group(1)), ".env.example lacks " + taken.group(1));
+            }
+        });
+        String stackDoc = read("docs/compose-stack.md");
+        for (String name : STACK_VARIABLES) {
+            assertTrue(stackDoc.contains("`" + name + "`"), "docs/compose-stack.md documents " + name);
+        }
+        Matcher interpolated = INTERPOLATION.matcher(read("docker-compose.yml"));
+        while (interpolated.find()) {
+            assertTrue(isSetting(interpolated.group(1)), "docker-compose.yml reads " + interpolated.group(1)
+                    + ", which is no setting");
+        }
+    }
+
+    @Test
+    void everyPortIsPublishedOnLocalhostUnlessHostBindSaysOtherwise() {
+        services.forEach((name, svc) -> {
+            for (String port : strings(svc.get("ports"))) {
+                assertTrue(port.startsWith("${HOST_BIND:-127.0.0.1}:${HOST_PORT_"), name + " publishes " + port);
+            }
+        });
+    }
+
+    @Test
+    void kafkasHostPortMovesWithWhatTheBrokerAdvertises() {
+        String port = strings(services.get("kafka").get("ports")).get(0);
+        assertEquals("${HOST_BIND:-127.0.0.1}:${HOST_PORT_KAFKA:-9092}:9092", port);
+        assertTrue(env("kafka").get("KAFKA_ADVERTISED_LISTENERS").endsWith(",HOST://localhost:${HOST_PORT_KAFKA:-9092}"),
+                env("kafka").get("KAFKA_ADVERTISED_LISTENERS"));
+        assertTrue(env("kafka").get("KAFKA_LISTENERS").contains("HOST://0.0.0.0:9092"));
+    }
+
+    @Test
+    void theRoutesKeepOneConsumerIdentityAcrossRecreation() {
+        // cdc.instance-id defaults to the host name: a fixed one survives an image rebuild
+        assertEquals("routes", services.get("routes").get("hostname"));
+        assertFalse(routesEnv().containsKey("CDC_INSTANCE_ID"));
+        assertTrue(properties.contains("cdc.instance-id = {{env:CDC_INSTANCE_ID:{{cdc.host-name}}}}"));
+    }
+
+    @Test
+    void theDemoLoadStartsOnceTheChangefeedExists() {
+        assertEquals("service_healthy", String.valueOf(map(map(services.get("demo-load").get("depends_on"))
+                .get("routes")).get("condition")));
+    }
+
+    @Test
+    void theImageBuildNeedsBuildKitAndTakesNoTestDependency() throws IOException {
+        String dockerfile = read("Dockerfile");
+        assertTrue(dockerfile.startsWith("# syntax=docker/dockerfile:1\n"), "first line names the syntax");
+        Matcher build = Pattern.compile("RUN --mount=type=cache,target=/root/.m2 (mvn [^\\n]+)").matcher(dockerfile);
+        assertTrue(build.find(), "the Maven build");
+        assertTrue(build.group(1).contains("-Dmaven.test.skip=true") && build.group(1).contains("-P '!test-deps'"),
+                build.group(1));
+        assertFalse(build.group(1).contains(" -q") || build.group(1).contains("-ntp"), "the build shows progress");
+        String pom = read("pom.xml");
+        int profile = pom.indexOf("<id>test-deps</id>");
+        assertTrue(profile > 0, "pom.xml has the profile test-deps");
+        String outside = pom.substring(0, pom.indexOf("<profiles>"));
+        assertFalse(outside.contains("<scope>test</scope>"), "every test dependency is in the profile test-deps");
     }
 
     @Test
@@ -237,7 +365,7 @@ class StackComposeTest {
 
     @Test
     void ticdcWritesClaimCheckObjectsWhereTheRoutesReadThem() {
-        Map<String, Object> env = map(services.get("routes").get("environment"));
+        Map<String, String> env = routesEnv();
         assertEquals("claim-check", env.get("CHANGEFEED_LARGE_MESSAGE"));
         String storage = env.get("CHANGEFEED_CLAIM_CHECK_STORAGE_URI").toString();
         assertTrue(storage.startsWith("file://"), storage);
@@ -299,7 +427,7 @@ class StackComposeTest {
         String dockerfile = read("Dockerfile");
         assertTrue(dockerfile.matches("(?s).*FROM maven:3\\.9-eclipse-temurin-17 AS build.*"), "maven build stage");
         assertTrue(dockerfile.matches("(?s).*FROM eclipse-temurin:17-jre.*"), "JRE runtime stage");
-        assertTrue(dockerfile.contains("package -DskipTests"));
+        assertTrue(dockerfile.contains("package -Dmaven.test.skip=true"));
         assertTrue(dockerfile.matches("(?s).*\\nUSER (?!root|0\\b)\\S+.*"), "runs as a non-root user");
         assertTrue(dockerfile.contains("EXPOSE 8080"));
         assertTrue(dockerfile.contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/routes.jar\"]"), "java is PID 1");
@@ -407,7 +535,7 @@ class StackComposeTest {
 
     private static String changefeedSinkUri() {
         String fromEnv = routesEnv().get("CHANGEFEED_SINK_URI");
-        if (fromEnv != null) {
+        if (fromEnv != null && !fromEnv.isEmpty()) {
             return fromEnv;
         }
         Matcher m = Pattern.compile("\\{\\{env:CHANGEFEED_SINK_URI:(kafka://[^{]*)\\{\\{cdc\\.topic}}([^}]*)}}")
@@ -427,14 +555,44 @@ class StackComposeTest {
 
     private static List<String> advertisedListeners() {
         List<String> out = new ArrayList<>();
-        for (String l : env("kafka").get("KAFKA_ADVERTISED_LISTENERS").split(",")) {
+        for (String l : resolve(env("kafka").get("KAFKA_ADVERTISED_LISTENERS")).split(",")) {
             out.add(l.substring(l.indexOf("://") + 3));
         }
         return out;
     }
 
+    /** The routes' environment as compose sets it with nothing in the environment or .env ("" = not set). */
     private static Map<String, String> routesEnv() {
-        return env("routes");
+        Map<String, String> out = new LinkedHashMap<>();
+        env("routes").forEach((k, v) -> out.put(k, resolve(v)));
+        return out;
+    }
+
+    /** What the routes run with: compose's value, else the application's default. */
+    private static String effective(String name) {
+        String value = routesEnv().get(name);
+        return value == null || value.isEmpty() ? applicationDefault(name) : value;
+    }
+
+    private static String applicationDefault(String name) {
+        Matcher m = Pattern.compile("\\{\\{env:" + name + ":([^\\n]*)}}\\s*$", Pattern.MULTILINE).matcher(properties);
+        assertTrue(m.find(), "application.properties reads " + name);
+        return m.group(1);
+    }
+
+    /**
+     * A name an operator may set for the stack: a setting the application declares ({@link Settings}), or one of the
+     * stack's own variables, documented in docs/compose-stack.md.
+     */
+    private static boolean isSetting(String name) {
+        return Settings.byEnv(name).isPresent() || STACK_VARIABLES.contains(name);
+    }
+
+    /** A declared default with the {{key}} of another setting replaced by that setting's default. */
+    private static String withDefaults(String value) {
+        return Pattern.compile("\\{\\{([a-z0-9.-]+)}}").matcher(value).replaceAll(r -> Matcher.quoteReplacement(
+                Settings.all().stream().filter(s -> s.key().equals(r.group(1))).findFirst()
+                        .orElseThrow(() -> new AssertionError("no setting has the key " + r.group(1))).defaultValue()));
     }
 
     private static Map<String, String> env(String service) {
@@ -518,6 +676,25 @@ class StackComposeTest {
             out.add(String.valueOf(o));
         }
         return out;
+    }
+
+    /** The comment lines right above the routes' environment entry NAME. */
+    private static String commentAbove(List<String> lines, String name) {
+        int at = lines.indexOf(lines.stream().filter(l -> l.matches("\\s+" + name + ": .*")).findFirst()
+                .orElseThrow(() -> new AssertionError("no line " + name)));
+        StringBuilder comment = new StringBuilder();
+        for (int i = at - 1; i >= 0 && lines.get(i).trim().startsWith("#"); i--) {
+            comment.insert(0, lines.get(i).trim() + "\n");
+        }
+        return comment.toString();
+    }
+
+    private static String readUnchecked(String path) {
+        try {
+            return read(path);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     private static String read(String path) throws IOException {

@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaConfiguration;
@@ -18,6 +20,7 @@ import org.apache.camel.component.kafka.PollOnError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.tidbcdc.routes.testsupport.RoutesApp;
+import org.tidbcdc.routes.testsupport.RoutesProcess;
 
 /** What an operator sees at startup: bad settings stop it with the setting's name; routes load from the folder. */
 class StartupIT {
@@ -99,7 +102,7 @@ class StartupIT {
     void settingsThatCanOnlyFailLaterStopStartupNamingThem() throws Exception {
         assertStartupStops("AUDIT_JDBC_URL: no JDBC driver",
                 "cdc.audit.jdbc-url", "jdbc:postgresql://db:5432/cdc_audit");
-        assertStartupStops("CDC_DLQ_TOPIC must differ from CDC_TOPIC",
+        assertStartupStops("CDC_DLQ_TOPIC: must differ from CDC_TOPIC",
                 "cdc.dlq-topic", "ti-db-updates", "cdc.topic", "ti-db-updates");
         // the default CHANGEFEED_SINK_URI holds the topic: the message named the URI, which nobody had set
         assertStartupStops("CDC_TOPIC: Topic name is invalid: 'ti db updates'", "cdc.topic", "ti db updates");
@@ -115,9 +118,9 @@ class StartupIT {
         assertStartupStops("CHANGEFEED_RESUME_BACKOFF: expected a duration such as 5s, 1m30s or 500ms, got 'x'",
                 "cdc.changefeed.resume-backoff", "x");
         // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
-        assertStartupStops("CDC_FETCH_MAX_WAIT_MS: Invalid value -5 for configuration fetch.max.wait.ms",
+        assertStartupStops("CDC_FETCH_MAX_WAIT_MS: must be at least 0, got -5",
                 "cdc.fetch-max-wait-ms", "-5");
-        assertStartupStops("READINESS: must be delivering or running, got 'ready'", "cdc.readiness", "ready");
+        assertStartupStops("READINESS: must be one of delivering, running, got 'ready'", "cdc.readiness", "ready");
         assertStartupStops("CDC_LEAVE_GROUP_ON_STOP: expected true or false, got 'yes'",
                 "cdc.leave-group-on-stop", "yes");
     }
@@ -223,6 +226,100 @@ class StartupIT {
             Files.writeString(routes.resolve("b.camel.yaml"), "- route: [\n");
             await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
                     .until(() -> app.context().getRouteController().getRouteStatus("tick") == ServiceStatus.Started);
+        }
+    }
+
+    static final String SENTINEL = "S3NT1NEL-secret";
+
+    /**
+     * routes.jar as an operator runs it: a bad value, checked alone before camel-main starts or against another
+     * setting once it runs, ends the process within seconds, non-zero, with one line that starts with the variable's
+     * name, no stack trace, and no secret.
+     */
+    @Test
+    void aBadValueStopsRoutesJarWithinSecondsWithOneLineAndNoStackTrace() throws Exception {
+        assertProcessStops("CDC_MAX_POLL_RECORDS: must be at least 1, got 0", "CDC_MAX_POLL_RECORDS", "0");
+        assertProcessStops("CDC_DLQ_TOPIC: must differ from CDC_TOPIC (both 'ti-db-updates')",
+                "CDC_DLQ_TOPIC", "ti-db-updates", "CDC_TOPIC", "ti-db-updates");
+        assertProcessStops("AUDIT_JDBC_URL: no JDBC driver of this application takes this URL",
+                "AUDIT_JDBC_URL", "jdbc:postgresql://audit:" + SENTINEL + "@db/cdc_audit?password=" + SENTINEL);
+    }
+
+    void assertProcessStops(String line, String... env) throws Exception {
+        Map<String, String> e = new HashMap<>();
+        for (int i = 0; i < env.length; i += 2) {
+            e.put(env[i], env[i + 1]);
+        }
+        Path log = Files.createTempFile(dir, "routes", ".log");
+        long t0 = System.nanoTime();
+        try (RoutesProcess routes = RoutesProcess.start(e, List.of(), log)) {
+            assertThat(routes.waitFor(Duration.ofSeconds(20))).as("routes.jar ended").isTrue();
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).as("seconds to stop").isLessThan(10);
+            assertThat(routes.exitCode()).isEqualTo(Application.BAD_SETTING);
+        }
+        List<String> lines = Files.readAllLines(log);
+        String name = line.substring(0, line.indexOf(':'));
+        assertThat(lines.stream().filter(l -> l.startsWith(line))).as(String.join("\n", lines)).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.contains(name + ":"))).hasSize(1);
+        assertThat(lines).noneMatch(l -> l.startsWith("\tat ") || l.contains("Exception"));
+        assertThat(String.join("\n", lines)).doesNotContain(SENTINEL);
+    }
+
+    /**
+     * One name per setting: the properties component's environment override (CDC_SINKS over SINKS) and camel-main's
+     * environment auto-configuration (CAMEL_MAIN_*, CAMEL_COMPONENT_*) change nothing. The startup summary shows the
+     * effective values, with every secret masked.
+     */
+    @Test
+    void formerHiddenAliasesChangeNothingAndTheLogShowsNoSecretNorKafkasConnectionWarnings() throws Exception {
+        Map<String, String> e = new HashMap<>();
+        e.put("SINKS", "log");
+        e.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:1");
+        e.put("KAFKA_AUTH_RETRY_INTERVAL", "1s");
+        e.put("CDC_SINKS", "x");
+        e.put("CAMEL_MAIN_SHUTDOWNTIMEOUT", "1");
+        e.put("CAMEL_COMPONENT_KAFKA_BROKERS", "x:9092");
+        e.put("AUDIT_DB_PASSWORD", SENTINEL);
+        e.put("HEARTBEAT_DB_PASSWORD", SENTINEL);
+        e.put("KAFKA_SSL_TRUSTSTORE_PASSWORD", SENTINEL);
+        e.put("KAFKA_SSL_KEYSTORE_PASSWORD", SENTINEL);
+        e.put("KAFKA_SSL_KEY_PASSWORD", SENTINEL);
+        e.put("AUDIT_JDBC_URL", "jdbc:mysql://audit:" + SENTINEL + "@127.0.0.1:1/cdc_audit?password=" + SENTINEL);
+        e.put("HEARTBEAT_JDBC_URL", "jdbc:mysql://127.0.0.1:1/app_db?password=" + SENTINEL);
+        e.put("CHANGEFEED_SINK_URI", "kafka://kafka:29092/ti-db-updates?protocol=canal-json&sasl-password=" + SENTINEL);
+        Path log = dir.resolve("routes.log");
+        try (RoutesProcess routes = RoutesProcess.start(e, List.of(), log)) {
+            // first contact: the consumer's check names the setting and the address, once per interval
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains(
+                    "no Kafka broker reached at 127.0.0.1:1 (KAFKA_BOOTSTRAP_SERVERS)"));
+            assertThat(routes.terminate(Duration.ofSeconds(60))).isTrue();
+        }
+        String out = Files.readString(log);
+        assertThat(out).contains("*SINKS=log", "AUDIT_DB_PASSWORD=******", "SHUTDOWN_TIMEOUT_SECONDS=30")
+                .contains("is shutting down (timeout:30s)").doesNotContain(SENTINEL)
+                .doesNotContain("x:9092")
+                // first contact without a broker: not the Kafka clients' connection warnings, several a second
+                .doesNotContain("could not be established")
+                // camel-main's own property summaries are off
+                .doesNotContain("Auto-configuration summary");
+    }
+
+    @Test
+    void helpListsTheSettingsAndCamelMainsOptionsAndStartsNothing() throws Exception {
+        for (String flag : List.of("--help", "-h")) {
+            Path log = dir.resolve("help" + flag + ".log");
+            try (RoutesProcess routes = RoutesProcess.start(List.of(), Map.of("AUDIT_DB_PASSWORD", SENTINEL),
+                    List.of(), List.of(flag), log)) {
+                assertThat(routes.waitFor(Duration.ofSeconds(20))).isTrue();
+                assertThat(routes.exitCode()).isZero();
+            }
+            String out = Files.readString(log);
+            assertThat(out).contains("Kafka consumer\n", "  CDC_MAX_POLL_RECORDS ", "default: 500; valid: 1 or more",
+                    "Options of camel-main", "-d or -duration").doesNotContain("Apache Camel (Main)")
+                    .doesNotContain("Unknown option").doesNotContain(SENTINEL);
+            for (org.tidbcdc.routes.settings.Setting s : org.tidbcdc.routes.settings.Settings.all()) {
+                assertThat(out).contains(s.env());
+            }
         }
     }
 }

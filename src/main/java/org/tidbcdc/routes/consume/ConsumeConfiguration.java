@@ -19,6 +19,9 @@ import org.tidbcdc.routes.canal.ClaimCheckStore;
 import org.tidbcdc.routes.canal.ValueCompression;
 import org.tidbcdc.routes.settings.PipelineSettings;
 import org.tidbcdc.routes.settings.PipelineSettings.Sink;
+import org.tidbcdc.routes.settings.SettingValues;
+import org.tidbcdc.routes.settings.Settings;
+import org.tidbcdc.routes.settings.SettingsConfiguration;
 import org.tidbcdc.routes.sink.ChangeLog;
 
 /** Binds the batch cursor, the decoder of a batch, and what the consumer holds, under the names cdc-consume uses. */
@@ -45,8 +48,9 @@ public class ConsumeConfiguration implements CamelConfiguration {
     }
 
     private RecordDecoder recordDecoder(CamelContext context, PipelineSettings settings, Watermarks watermarks) {
-        CanalDecoder decoder = new CanalDecoder(ClaimCheckStore.of(property(context, "cdc.claim-check.dir"),
-                PipelineSettings.positiveInt("CLAIM_CHECK_MAX_BYTES", property(context, "cdc.claim-check.max-bytes"))),
+        SettingValues values = SettingsConfiguration.settings(context);
+        CanalDecoder decoder = new CanalDecoder(ClaimCheckStore.of(values.text(Settings.CLAIM_CHECK_DIR),
+                values.integer(Settings.CLAIM_CHECK_MAX_BYTES)),
                 ValueCompression.of(property(context, "cdc.changefeed.large-message-compression")));
         int helpers = settings.decodeThreads() - 1;
         if (helpers == 0) {

@@ -16,7 +16,7 @@ import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.tidbcdc.routes.settings.PipelineSettings;
+import org.tidbcdc.routes.settings.Settings;
 
 /**
  * Creates the dead-letter topic when it is absent, sized so that any record the source topic accepts fits, with
@@ -36,10 +36,10 @@ public final class DeadLetterTopic {
     private volatile boolean ready;
 
     public DeadLetterTopic(Properties adminProperties, String sourceTopic, String topic) {
-        PipelineSettings.checkTopicName("CDC_TOPIC", sourceTopic);
-        PipelineSettings.checkTopicName("CDC_DLQ_TOPIC", topic);
+        Settings.CDC_TOPIC.parse(sourceTopic);
+        Settings.CDC_DLQ_TOPIC.parse(topic);
         if (topic.equals(sourceTopic)) {
-            throw new IllegalArgumentException("CDC_DLQ_TOPIC must differ from CDC_TOPIC ('" + topic + "'): a dead"
+            throw new IllegalArgumentException("CDC_DLQ_TOPIC: must differ from CDC_TOPIC (both '" + topic + "'): a dead"
                     + " letter would be consumed again and dead-lettered again, for ever");
         }
         this.adminProperties = adminProperties;

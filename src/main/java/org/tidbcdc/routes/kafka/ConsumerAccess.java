@@ -8,10 +8,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.GroupAuthorizationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -30,6 +32,7 @@ public final class ConsumerAccess {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerAccess.class);
     private static final long PROBE_TIMEOUT_SECONDS = 10;
+    static final String NO_BROKER = "no Kafka broker reached at ";
 
     private final Properties kafka;
     private final String topic;
@@ -54,28 +57,51 @@ public final class ConsumerAccess {
         return problem;
     }
 
-    /** Called on a timer, every KAFKA_AUTH_RETRY_INTERVAL. */
+    /**
+     * Called on a timer, every KAFKA_AUTH_RETRY_INTERVAL. A broker that does not answer is logged at every call, once:
+     * the Kafka clients' own connection warnings, several a second from each client, are off (log4j2.xml).
+     */
     public synchronized void check() throws InterruptedException {
         if (!assignment.partitions().isEmpty()) {
             problem = null;
             return;
         }
         String found = ask();
-        if (found != null && !found.equals(problem)) {
+        if (found != null && found.startsWith(NO_BROKER)) {
+            LOG.warn("The Kafka consumer holds no partition: {}; asked again every KAFKA_AUTH_RETRY_INTERVAL", found);
+        } else if (found != null && !found.equals(problem)) {
             LOG.warn("The Kafka consumer holds no partition: {}", found);
         }
         // a rebalance may have ended while the broker was asked
         problem = assignment.partitions().isEmpty() ? found : null;
     }
 
-    /** The cause the broker gives, or null when it lets this client read both (or does not answer). */
+    /** The cause the broker gives, that no broker answers, or null when it lets this client read both. */
     private String ask() throws InterruptedException {
         try (Admin admin = Admin.create(kafka)) {
+            try {
+                admin.describeCluster().nodes().get(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    return noBroker("none answered within " + kafka.get(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG)
+                            + " ms");
+                }
+                // refused authentication or authorization: the checks below and AuthenticationRetry name it
+            } catch (TimeoutException e) {
+                return noBroker("none answered within " + PROBE_TIMEOUT_SECONDS + " s");
+            }
             String topicProblem = topicProblem(admin);
             return topicProblem != null ? topicProblem : groupProblem(admin);
-        } catch (TimeoutException | KafkaException e) {
+        } catch (TimeoutException e) {
             return null;
+        } catch (KafkaException e) {
+            // "No resolvable bootstrap urls given in bootstrap.servers": no name in it resolves
+            return e.getCause() instanceof ConfigException c ? noBroker(c.getMessage()) : null;
         }
+    }
+
+    private String noBroker(String why) {
+        return NO_BROKER + kafka.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG) + " (KAFKA_BOOTSTRAP_SERVERS): " + why;
     }
 
     private String topicProblem(Admin admin) throws InterruptedException, TimeoutException {

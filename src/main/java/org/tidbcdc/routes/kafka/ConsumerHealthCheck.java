@@ -69,12 +69,13 @@ public final class ConsumerHealthCheck extends ReadinessCheck {
             String problem = access.problem();
             if (!task.isReady() && problem != null) {
                 // camel-kafka reconnects after each refused poll: "not ready" would hide the broker's reason
-                builder.message("not consuming from Kafka at " + task.getBootstrapServers() + ": " + problem).down();
+                builder.message(problem.startsWith(ConsumerAccess.NO_BROKER) ? problem
+                        : "not consuming from Kafka at " + task.getBootstrapServers() + ": " + problem).down();
                 return;
             }
             if (!task.isReady()) {
-                builder.message("not connected to Kafka at " + task.getBootstrapServers() + ": "
-                        + task.buildStateMessage());
+                builder.message("not connected to Kafka at " + task.getBootstrapServers()
+                        + " (KAFKA_BOOTSTRAP_SERVERS): " + task.buildStateMessage());
                 if (task.getLastError() != null) {
                     builder.error(task.getLastError());
                 }

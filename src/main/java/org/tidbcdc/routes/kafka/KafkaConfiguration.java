@@ -2,6 +2,10 @@ package org.tidbcdc.routes.kafka;
 
 import static org.tidbcdc.routes.settings.SettingsConfiguration.property;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -13,12 +17,14 @@ import org.apache.camel.support.CamelContextHelper;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.common.config.SaslConfigs;
 import org.apache.kafka.common.config.SslConfigs;
+import org.apache.kafka.common.utils.Utils;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.DeliveryState;
-import org.tidbcdc.routes.settings.PipelineSettings;
+import org.tidbcdc.routes.settings.Settings;
+import org.tidbcdc.routes.settings.SettingsConfiguration;
 
 /**
- * Checks the Kafka client settings against Kafka's own definitions, and binds the client factory, the
+ * Checks the Kafka clients' security settings by loading their stores and login, and binds the client factory, the
  * re-authentication of a refused consumer, and the consumer's readiness check.
  */
 @Configuration
@@ -26,14 +32,11 @@ public class KafkaConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        KafkaClientSettings.check(name -> property(context, name));
-        PipelineSettings.atLeast("CDC_POLL_TIMEOUT_MS", property(context, "cdc.poll-timeout-ms"), 0);
-        PipelineSettings.atLeast("CDC_BATCHING_INTERVAL_MS", property(context, "cdc.batching-interval-ms"), 0);
         Properties kafka = adminProperties(context);
+        checkResolves(kafka.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         KafkaSecurity.check(kafka);
         Registry registry = context.getRegistry();
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
-        PipelineSettings.positiveDuration("KAFKA_AUTH_RETRY_INTERVAL", property(context, "cdc.kafka.auth-retry-interval"));
         String group = property(context, "cdc.group-id");
         String instance = property(context, "cdc.instance-id");
         // camel-kafka's component takes it from the registry for every consumer
@@ -46,7 +49,7 @@ public class KafkaConfiguration implements CamelConfiguration {
         registry.bind("authenticationRetry", authentication);
         ConsumerAssignment assignment = CamelContextHelper.mandatoryLookup(context, "consumerAssignment",
                 ConsumerAssignment.class);
-        if (PipelineSettings.flag("CDC_LEAVE_GROUP_ON_STOP", property(context, "cdc.leave-group-on-stop"))) {
+        if (SettingsConfiguration.settings(context).flag(Settings.CDC_LEAVE_GROUP_ON_STOP)) {
             // stopped after the routes, so after the consumer committed and closed
             context.addService(new GroupLeave(kafka, group, instance, fencing, assignment), true, true);
         }
@@ -78,6 +81,26 @@ public class KafkaConfiguration implements CamelConfiguration {
         p.put(CommonClientConfigs.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return p;
+    }
+
+    /**
+     * Kafka's clients refuse to be created when no bootstrap host name resolves, and the dead-letter route's start
+     * then failed with a stack trace about a producer. As Kafka, one name that resolves is enough; a broker that
+     * resolves but does not answer is waited for.
+     */
+    static void checkResolves(String servers) {
+        List<String> hosts = new ArrayList<>();
+        for (String server : servers.split(",")) {
+            String host = Utils.getHost(server.strip());
+            try {
+                InetAddress.getAllByName(host);
+                return;
+            } catch (UnknownHostException e) {
+                hosts.add(host);
+            }
+        }
+        throw new IllegalArgumentException("KAFKA_BOOTSTRAP_SERVERS: no host name of '" + servers + "' resolves "
+                + hosts + "; a restart policy starts the routes again once one does");
     }
 
     private static void putIfSet(Properties p, String key, String value) {

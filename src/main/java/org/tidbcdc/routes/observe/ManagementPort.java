@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-import org.tidbcdc.routes.settings.PipelineSettings;
+import org.tidbcdc.routes.settings.Settings;
 
 /**
  * MANAGEMENT_PORT, checked before Camel starts. The management server binds late, on its own thread, and a port that is
@@ -17,10 +17,7 @@ final class ManagementPort {
 
     /** Stops startup, naming MANAGEMENT_PORT, when nothing could listen on it now; 0 (any free port) always can. */
     static void checkFree(String host, String port) {
-        int n = PipelineSettings.atLeast("MANAGEMENT_PORT", port, 0);
-        if (n > 65535) {
-            throw new IllegalArgumentException("MANAGEMENT_PORT: " + n + " is not a TCP port");
-        }
+        int n = (Integer) Settings.MANAGEMENT_PORT.parse(port);
         if (n == 0) {
             return;
         }

@@ -16,7 +16,9 @@ import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.ConsumerLag;
 import org.tidbcdc.routes.consume.Watermarks;
-import org.tidbcdc.routes.settings.PipelineSettings;
+import org.tidbcdc.routes.settings.SettingValues;
+import org.tidbcdc.routes.settings.Settings;
+import org.tidbcdc.routes.settings.SettingsConfiguration;
 import org.tidbcdc.routes.sink.SinkConfiguration;
 
 /**
@@ -47,16 +49,13 @@ public class ObserveConfiguration implements CamelConfiguration {
 
         HeartbeatTable heartbeats = new HeartbeatTable(property(context, "cdc.heartbeat.table"),
                 property(context, "cdc.instance-id"), clock);
-        // the heartbeat timer reads the interval itself; checked here so that a bad value names its setting
-        PipelineSettings.positiveDuration("HEARTBEAT_INTERVAL", property(context, "cdc.heartbeat.interval"));
-        Freshness freshness = new Freshness(meters, clock,
-                PipelineSettings.positiveDuration("HEARTBEAT_STALE_AFTER", property(context, "cdc.heartbeat.stale-after")));
+        SettingValues values = SettingsConfiguration.settings(context);
+        Freshness freshness = new Freshness(meters, clock, values.duration(Settings.HEARTBEAT_STALE_AFTER));
         registry.bind("heartbeatTable", heartbeats);
         registry.bind("freshness", freshness);
         HikariDataSource heartbeatPool = SinkConfiguration.lazyPool(context, "heartbeat", "cdc.heartbeat", 1,
                 HEARTBEAT_SOCKET_TIMEOUT_MS);
-        if (PipelineSettings.flag("HEARTBEAT_ENABLED", property(context, "cdc.heartbeat.enabled"))) {
-            PipelineSettings.checkJdbcUrl("HEARTBEAT_JDBC_URL", heartbeatPool.getJdbcUrl());
+        if (values.flag(Settings.HEARTBEAT_ENABLED)) {
             registry.bind("heartbeat-health", new HeartbeatHealthCheck(freshness, assignment));
         }
         registry.bind("heartbeatDataSource", heartbeatPool);

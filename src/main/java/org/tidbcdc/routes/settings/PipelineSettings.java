@@ -2,31 +2,20 @@ package org.tidbcdc.routes.settings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.camel.util.TimeUtils;
-import org.apache.kafka.common.errors.InvalidTopicException;
-import org.apache.kafka.common.internals.Topic;
-import org.apache.logging.log4j.Level;
 
 /**
  * The data-plane settings that must be right before the first record is read. Each check fails startup with a message
  * that names the environment variable an operator sets, because that is what they will search for.
  */
 public final class PipelineSettings {
-
-    /** Digits alone (milliseconds), or days, hours, minutes, seconds and milliseconds in that order. */
-    private static final Pattern DURATION = Pattern.compile("\\d+|(?=\\d)(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?(\\d+ms)?");
 
     /** The sinks a change can be delivered to; SINKS lists the enabled ones. */
     public enum Sink {
@@ -42,16 +31,25 @@ public final class PipelineSettings {
 
     public PipelineSettings(String sinks, String auditBatchSize, String auditMaxBatchBytes, String maxPollRecords,
                             String sinkDir, String routesDir, String decodeThreads) {
+        Settings.SINKS.parse(sinks);
         this.sinks = parseSinks(sinks);
-        this.auditBatchSize = positiveInt("AUDIT_BATCH_SIZE", auditBatchSize);
-        this.auditMaxBatchBytes = positiveInt("AUDIT_MAX_BATCH_BYTES", auditMaxBatchBytes);
-        this.maxPollRecords = positiveInt("CDC_MAX_POLL_RECORDS", maxPollRecords);
-        if (sinkDir == null || sinkDir.isBlank()) {
-            throw new IllegalArgumentException("SINK_DIR must not be empty");
-        }
+        this.auditBatchSize = (Integer) Settings.AUDIT_BATCH_SIZE.parse(auditBatchSize);
+        this.auditMaxBatchBytes = (Integer) Settings.AUDIT_MAX_BATCH_BYTES.parse(auditMaxBatchBytes);
+        this.maxPollRecords = (Integer) Settings.CDC_MAX_POLL_RECORDS.parse(maxPollRecords);
+        Settings.SINK_DIR.parse(sinkDir);
         this.sinkDir = Path.of(sinkDir).toAbsolutePath().normalize();
         checkRoutesDir(routesDir);
-        this.decodeThreads = positiveInt("DECODE_THREADS", decodeThreads);
+        this.decodeThreads = (Integer) Settings.DECODE_THREADS.parse(decodeThreads);
+    }
+
+    /** The data plane's settings, already checked against their declarations. */
+    public PipelineSettings(SettingValues values) {
+        this.sinks = parseSinks(String.join(",", values.names(Settings.SINKS)));
+        this.auditBatchSize = values.integer(Settings.AUDIT_BATCH_SIZE);
+        this.auditMaxBatchBytes = values.integer(Settings.AUDIT_MAX_BATCH_BYTES);
+        this.maxPollRecords = values.integer(Settings.CDC_MAX_POLL_RECORDS);
+        this.sinkDir = Path.of(values.text(Settings.SINK_DIR)).toAbsolutePath().normalize();
+        this.decodeThreads = values.integer(Settings.DECODE_THREADS);
     }
 
     public boolean enabled(String sink) {
@@ -107,98 +105,6 @@ public final class PipelineSettings {
                     + value + "'");
         }
         return out;
-    }
-
-    public static int positiveInt(String name, String value) {
-        return atLeast(name, value, 1);
-    }
-
-    /** A whole-number setting of at least {@code min}; anything else stops startup naming the setting. */
-    public static int atLeast(String name, String value, int min) {
-        int n;
-        try {
-            n = Integer.parseInt(value == null ? "" : value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + ": '" + value + "' is not a whole number");
-        }
-        if (n < min) {
-            throw new IllegalArgumentException(name + ": must be at least " + min + ", got " + n);
-        }
-        return n;
-    }
-
-    /**
-     * A duration setting as Camel writes them ({@code 5s}, {@code 1m30s}, {@code 500ms}; plain digits are
-     * milliseconds), zero or more; anything else stops startup naming the setting.
-     */
-    public static Duration duration(String name, String value) {
-        String v = value == null ? "" : value.strip();
-        long millis;
-        try {
-            // Camel reads what it cannot parse as zero ("x", "PT5S", "-5s") and ignores what follows "5s" in "5s5"
-            millis = DURATION.matcher(v).matches() ? TimeUtils.toMilliSeconds(v) : -1;
-        } catch (RuntimeException e) {
-            millis = -1;
-        }
-        if (millis < 0) {
-            throw new IllegalArgumentException(name + ": expected a duration such as 5s, 1m30s or 500ms, got '"
-                    + value + "'");
-        }
-        return Duration.ofMillis(millis);
-    }
-
-    /** A duration setting that must be more than zero. */
-    public static Duration positiveDuration(String name, String value) {
-        Duration d;
-        try {
-            d = duration(name, value);
-        } catch (IllegalArgumentException e) {
-            d = Duration.ZERO;
-        }
-        if (d.isZero()) {
-            throw new IllegalArgumentException(name + ": expected a positive duration such as 5s, 1m30s or 500ms, got '"
-                    + value + "'");
-        }
-        return d;
-    }
-
-    /** Boolean.parseBoolean reads anything but "true" as false: CHANGEFEED_ENABLED=yes turned the control plane off. */
-    public static boolean flag(String name, String value) {
-        String v = value == null ? "" : value.strip();
-        if (v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false")) {
-            return Boolean.parseBoolean(v);
-        }
-        throw new IllegalArgumentException(name + ": expected true or false, got '" + value + "'");
-    }
-
-    /**
-     * The pools connect lazily, so a URL no driver takes would otherwise only fail the first write, and be retried for
-     * ever as if the database were down. The URL is not repeated: it may carry a password.
-     */
-    public static void checkJdbcUrl(String name, String url) {
-        try {
-            DriverManager.getDriver(url == null ? "" : url.strip());
-        } catch (SQLException e) {
-            throw new IllegalArgumentException(name + ": no JDBC driver of this application takes this URL;"
-                    + " expected jdbc:mysql://host:port/database");
-        }
-    }
-
-    /** Kafka's own rule for topic names (legal characters, at most 249 of them), named after the setting. */
-    public static void checkTopicName(String setting, String name) {
-        try {
-            Topic.validate(name == null ? "" : name);
-        } catch (InvalidTopicException e) {
-            throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** log4j reads LOG_LEVEL itself, and a level it does not know only gets a warning on its status logger. */
-    public static void checkLogLevel(String value) {
-        if (Level.getLevel(value == null ? "" : value.toUpperCase(Locale.ENGLISH)) == null) {
-            throw new IllegalArgumentException("LOG_LEVEL: '" + value + "' is not a log level; use ERROR, WARN, INFO,"
-                    + " DEBUG or TRACE");
-        }
     }
 
     /** camel-main silently loads nothing from a folder without routes, which would look like a healthy idle consumer. */

@@ -34,7 +34,7 @@ public final class RoutesFolder extends MainListenerSupport {
         }
         PipelineSettings.checkRoutesDir(routesDir);
         // camel-main's own message names its property, not the variable
-        PipelineSettings.flag("ROUTES_RELOAD",
-                context.resolvePropertyPlaceholders("{{camel.main.routes-reload-enabled}}"));
+        Settings.ROUTES_RELOAD.parse(
+                context.resolvePropertyPlaceholders("{{" + Settings.ROUTES_RELOAD.key() + "}}"));
     }
 }

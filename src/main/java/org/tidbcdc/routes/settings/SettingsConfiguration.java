@@ -3,33 +3,34 @@ package org.tidbcdc.routes.settings;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Binds the data plane's settings under {@code pipelineSettings}. It runs first of the configuration classes, so a bad
- * value of these stops startup before any other bean is built.
+ * Checks every setting against its declaration ({@link Settings}), logs their one-line-per-group summary, and binds
+ * them under {@code settings} ({@link SettingValues}) and the data plane's under {@code pipelineSettings}. It runs
+ * first of the configuration classes, so a bad value stops startup before any other bean is built.
  */
 @Configuration
 public class SettingsConfiguration implements CamelConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(SettingsConfiguration.class);
+
     @Override
     public void configure(CamelContext context) {
-        PipelineSettings settings = new PipelineSettings(
-                property(context, "cdc.sinks"), property(context, "cdc.audit.batch-size"),
-                property(context, "cdc.audit.max-batch-bytes"), property(context, "cdc.max-poll-records"),
-                property(context, "cdc.sink-dir"), property(context, "cdc.routes-dir"),
-                property(context, "cdc.decode-threads"));
-        PipelineSettings.checkLogLevel(property(context, "cdc.log-level"));
-        // camel-main reads it only when it stops: a bad value would have failed the graceful shutdown
-        PipelineSettings.atLeast("SHUTDOWN_TIMEOUT_SECONDS", property(context, "camel.main.shutdown-timeout"), 1);
-        String readiness = property(context, "cdc.readiness");
-        if (!readiness.equals("delivering") && !readiness.equals("running")) {
-            throw new IllegalArgumentException("READINESS: must be delivering or running, got '" + readiness + "'");
-        }
-        context.getRegistry().bind("pipelineSettings", settings);
+        SettingValues values = Settings.check(key -> property(context, key));
+        LOG.info(Settings.summary(values));
+        context.getRegistry().bind("settings", values);
+        context.getRegistry().bind("pipelineSettings", new PipelineSettings(values));
     }
 
     /** A property with its placeholders resolved, as the routes see it. */
     public static String property(CamelContext context, String key) {
         return context.resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+
+    /** The checked settings bound by {@link #configure}; the configuration classes after it read them. */
+    public static SettingValues settings(CamelContext context) {
+        return org.apache.camel.support.CamelContextHelper.mandatoryLookup(context, "settings", SettingValues.class);
     }
 }

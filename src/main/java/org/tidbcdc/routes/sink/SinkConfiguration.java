@@ -12,6 +12,9 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.CamelContextHelper;
 import org.tidbcdc.routes.settings.PipelineSettings;
 import org.tidbcdc.routes.settings.PipelineSettings.Sink;
+import org.tidbcdc.routes.settings.SettingValues;
+import org.tidbcdc.routes.settings.Settings;
+import org.tidbcdc.routes.settings.SettingsConfiguration;
 
 /**
  * Builds the log line, the JSON Lines file sink and the audit table's writer, and binds them under the names the YAML
@@ -39,37 +42,28 @@ public class SinkConfiguration implements CamelConfiguration {
         }
         registry.bind("jsonLinesSink", files);
 
-        int socketTimeoutMs = PipelineSettings.positiveInt("AUDIT_SOCKET_TIMEOUT_MS",
-                property(context, "cdc.audit.socket-timeout-ms"));
-        HikariDataSource audit = auditDataSource(context, socketTimeoutMs);
+        SettingValues values = SettingsConfiguration.settings(context);
+        int socketTimeoutMs = values.integer(Settings.AUDIT_SOCKET_TIMEOUT_MS);
+        HikariDataSource audit = auditDataSource(context, values.integer(Settings.AUDIT_POOL_SIZE), socketTimeoutMs);
         registry.bind("auditDataSource", audit);
         registry.bind("auditRows", new AuditRows(settings.auditBatchSize(), settings.auditMaxBatchBytes()));
         registry.bind("auditStatementStrategy", new OncePerQueryStatementStrategy());
         if (settings.sinks().contains(Sink.AUDIT)) {
-            PipelineSettings.checkJdbcUrl("AUDIT_JDBC_URL", audit.getJdbcUrl());
-            retryBudget(context, socketTimeoutMs).checkFits(Duration.ofMillis(PipelineSettings.positiveInt(
-                    "CDC_MAX_POLL_INTERVAL_MS", property(context, "cdc.max-poll-interval-ms"))));
+            retryBudget(values, socketTimeoutMs).checkFits(
+                    Duration.ofMillis(values.integer(Settings.CDC_MAX_POLL_INTERVAL_MS)));
             registry.bind("audit-database-health", new AuditDatabaseHealthCheck(audit));
         }
     }
 
-    private static RetryBudget retryBudget(CamelContext context, int socketTimeoutMs) {
-        return new RetryBudget(
-                PipelineSettings.atLeast("CDC_RETRY_MAX_REDELIVERIES",
-                        property(context, "cdc.retry.max-redeliveries"), 0),
-                millis(context, "CDC_RETRY_DELAY_MS", "cdc.retry.delay-ms"),
-                millis(context, "CDC_RETRY_MAX_DELAY_MS", "cdc.retry.max-delay-ms"),
+    private static RetryBudget retryBudget(SettingValues values, int socketTimeoutMs) {
+        return new RetryBudget(values.integer(Settings.CDC_RETRY_MAX_REDELIVERIES),
+                Duration.ofMillis(values.integer(Settings.CDC_RETRY_DELAY_MS)),
+                Duration.ofMillis(values.integer(Settings.CDC_RETRY_MAX_DELAY_MS)),
                 Duration.ofMillis(CONNECTION_TIMEOUT_MS + socketTimeoutMs));
     }
 
-    private static Duration millis(CamelContext context, String name, String key) {
-        return Duration.ofMillis(PipelineSettings.atLeast(name, property(context, key), 0));
-    }
-
-    private static HikariDataSource auditDataSource(CamelContext context, int socketTimeoutMs) {
-        HikariDataSource ds = lazyPool(context, "audit", "cdc.audit",
-                PipelineSettings.positiveInt("AUDIT_POOL_SIZE", property(context, "cdc.audit.pool-size")),
-                socketTimeoutMs);
+    private static HikariDataSource auditDataSource(CamelContext context, int poolSize, int socketTimeoutMs) {
+        HikariDataSource ds = lazyPool(context, "audit", "cdc.audit", poolSize, socketTimeoutMs);
         // one multi-row INSERT per JDBC batch; the driver splits it to fit max_allowed_packet
         ds.addDataSourceProperty("rewriteBatchedStatements", "true");
         ds.addDataSourceProperty("cachePrepStmts", "true");

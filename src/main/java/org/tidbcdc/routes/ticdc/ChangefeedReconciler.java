@@ -2,8 +2,10 @@ package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.camel.Exchange;
 
 /**
@@ -16,8 +18,18 @@ public final class ChangefeedReconciler {
 
     /** What the route does after a read. */
     public enum Action {
-        NONE, CREATE, RESUME
+        NONE, CREATE, RESUME, APPLY
     }
+
+    /** What the route does after a pause made to apply the filter rules: update, or nothing. */
+    public enum Step {
+        UPDATE, NONE
+    }
+
+    /** TiCDC's refusal of an update that would change nothing, which means the rules are there already. */
+    private static final String SAME_CONFIG = "config is the same";
+    /** TiCDC's refusal of an update to a changefeed that is not stopped or failed: a race, not a verdict on the rules. */
+    private static final String NOT_STOPPED = "stopped or failed";
 
     private final ChangefeedSpec spec;
     private final ClusterState cluster;
@@ -26,14 +38,23 @@ public final class ChangefeedReconciler {
     private final ResumePolicy resumePolicy;
     private final boolean resumeStopped;
     private final boolean autoResume;
+    private final boolean applyDrift;
     private final Clock clock;
     private final String name;
     // the checkpoint when we last created or resumed it: progress beyond it shows the action worked
     private long awaitingProgressFrom = -1;
+    // the filter rules apply: the config the read showed, then whether this instance paused the changefeed for it and
+    // has not resumed it yet, applied the rules, or was refused (never retried: the settings must change first)
+    private JsonNode configToUpdate;
+    private List<String> rulesBeforeApply;
+    private boolean pausedByApply;
+    private boolean applied;
+    private String refusal;
+    private List<String> conflict;
 
     public ChangefeedReconciler(ChangefeedSpec spec, ClusterState cluster, ClusterEndpoints endpoints,
             ChangefeedStatus status, ResumePolicy resumePolicy, boolean resumeStopped, boolean autoResume,
-            Clock clock) {
+            boolean applyDrift, Clock clock) {
         this.spec = spec;
         this.cluster = cluster;
         this.endpoints = endpoints;
@@ -41,6 +62,7 @@ public final class ChangefeedReconciler {
         this.resumePolicy = resumePolicy;
         this.resumeStopped = resumeStopped;
         this.autoResume = autoResume;
+        this.applyDrift = applyDrift;
         this.clock = clock;
         this.name = "changefeed " + spec.id();
     }
@@ -65,7 +87,7 @@ public final class ChangefeedReconciler {
                     + " for " + name + " without a changefeed: " + answer.snippet()));
             return Action.NONE;
         }
-        return existing(info.get());
+        return existing(info.get(), answer.json().map(json -> json.path("config")).orElse(null));
     }
 
     /** The create request's body; see {@link ChangefeedSpec#createRequest()}. */
@@ -104,9 +126,15 @@ public final class ChangefeedReconciler {
             resumePolicy.notMade();
             return;
         }
-        if (answer.isSuccess()) {
+        if (answer.isSuccess() && pausedByApply) {
+            pausedByApply = false;
+            TrackedState.LOG.info("{} resumed after the filter rules apply, from its checkpoint", name);
+        } else if (answer.isSuccess()) {
             TrackedState.LOG.info("{} resumed ({} of {} resumes)", name, resumePolicy.resumes(),
                     resumePolicy.maxResumes());
+        } else if (pausedByApply) {
+            status.observed(status.getState(), 0, ComponentState.down("resuming " + name + " after the filter rules"
+                    + " apply failed, retried at the next poll: " + TicdcAnswers.describe(answer)));
         } else {
             status.observed(status.getState(), 0, ComponentState.down("resuming " + name + " failed ("
                     + resumePolicy.resumes() + " of " + resumePolicy.maxResumes() + "): "
@@ -131,7 +159,56 @@ public final class ChangefeedReconciler {
         status.observed(ChangefeedStatus.UNKNOWN, 0, ComponentState.down(name + " unknown: " + ticdc.reason()));
     }
 
+    /** The answer to POST /api/v2/changefeeds/{id}/pause, made to apply the filter rules. */
+    public synchronized Step paused(Exchange exchange) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        if (endpoints.judge(exchange, answer)) {
+            return Step.NONE; // the next capture reads it again: still normal, or stopped by us and resumed
+        }
+        if (!answer.isSuccess()) {
+            status.observed(status.getState(), 0, ComponentState.down("pausing " + name + " to apply the filter rules"
+                    + " failed, tried again at the next poll: " + TicdcAnswers.describe(answer)));
+            return Step.NONE;
+        }
+        pausedByApply = true;
+        return Step.UPDATE;
+    }
+
+    /** The PUT /api/v2/changefeeds/{id} body; see {@link ChangefeedSpec#updateRequest}. */
+    public synchronized String updateRequest() {
+        return spec.updateRequest(configToUpdate);
+    }
+
+    /**
+     * The answer to PUT /api/v2/changefeeds/{id}. The route resumes the changefeed after it whatever it says: with the
+     * new rules, or with the old config when TiCDC refused them.
+     */
+    public synchronized void updated(Exchange exchange) {
+        HttpAnswer answer = HttpAnswer.of(exchange);
+        if (endpoints.judge(exchange, answer)) {
+            return;
+        }
+        String message = answer.json().map(json -> json.path("error_msg").asText("")).orElse("");
+        if (answer.isSuccess() || answer.status() == 400 && message.contains(SAME_CONFIG)) {
+            applied = true;
+            TrackedState.LOG.info("{} filter rules applied: {} (were {}); it resumes from its checkpoint, nothing"
+                    + " already in Kafka is touched", name, spec.filterRules(), rulesBeforeApply);
+        } else if (answer.status() >= 400 && answer.status() < 500 && !message.contains(NOT_STOPPED)
+                && !TicdcAnswers.NOT_EXISTS.equals(TicdcAnswers.errorCode(answer))) {
+            refusal = message.isEmpty() ? answer.describe() : HttpAnswer.oneLine(message);
+            TrackedState.LOG.warn("{} filter rules {} not applied, and not tried again: TiCDC refused them: {}; the"
+                    + " changefeed resumes with its old config", name, spec.filterRules(), refusal);
+        } else {
+            TrackedState.LOG.warn("{} filter rules not applied this time, tried again at the next poll: {}", name,
+                    TicdcAnswers.describe(answer));
+        }
+    }
+
     private Action absent() {
+        pausedByApply = false;
+        applied = false;
+        refusal = null;
+        conflict = null;
         resumePolicy.reset();
         if (!clusterHealthy()) {
             status.absent(ComponentState.down(name + " does not exist; it is created once PD and TiCDC are healthy ("
@@ -142,8 +219,8 @@ public final class ChangefeedReconciler {
         return Action.CREATE;
     }
 
-    private Action existing(ChangefeedInfo info) {
-        status.drift(spec.driftOf(info));
+    private Action existing(ChangefeedInfo info, JsonNode config) {
+        status.drift(spec.driftOf(info), applyDrift && spec.filterDiffers(info));
         String state = info.state();
         if ("normal".equals(state) && awaitingProgressFrom >= 0 && info.checkpointTs() > awaitingProgressFrom) {
             TrackedState.LOG.info("{} replicates: its checkpoint advanced to TSO {}", name, info.checkpointTs());
@@ -152,11 +229,24 @@ public final class ChangefeedReconciler {
         }
         ComponentState health;
         switch (state) {
-            case "normal" -> health = ComponentState.up(name + " is normal");
+            case "normal" -> {
+                if (applyDrift && spec.filterDiffers(info)) {
+                    return applyFilter(info, config);
+                }
+                health = ComponentState.up(name + " is normal");
+            }
             case "warning", "pending" -> health = ComponentState.down(name + " is in " + state
                     + ", TiCDC retries by itself: " + info.error());
             case "stopped" -> {
-                String what = name + " is stopped (paused by an operator, or by TiCDC over a GC safepoint)";
+                if (pausedByApply) {
+                    // this instance paused it to apply the rules, and the resume that follows got no answer
+                    status.observed(state, info.checkpointTs(), ComponentState.down(name + " is stopped by this"
+                            + " instance's filter rules apply; resuming it"));
+                    return Action.RESUME;
+                }
+                String what = name + (applyDrift ? " is stopped (perhaps by an interrupted apply: resume it, or set"
+                        + " CHANGEFEED_RESUME_STOPPED=true), or paused by an operator, or by TiCDC over a GC safepoint"
+                        : " is stopped (paused by an operator, or by TiCDC over a GC safepoint)");
                 if (resumeStopped) {
                     return resume(info, what);
                 }
@@ -176,6 +266,55 @@ public final class ChangefeedReconciler {
         }
         status.observed(state.isEmpty() ? ChangefeedStatus.UNKNOWN : state, info.checkpointTs(), health);
         return Action.NONE;
+    }
+
+    /**
+     * A normal changefeed whose filter rules differ from the settings, with CHANGEFEED_APPLY_DRIFT=true: applied once
+     * by this instance; a refusal or a later change by someone else is reported and left as it is, so two instances
+     * with different rules make two updates at most.
+     */
+    private Action applyFilter(ChangefeedInfo info, JsonNode config) {
+        String what = name + " is normal";
+        ComponentState health;
+        if (refusal != null) {
+            health = ComponentState.up(what + "; filter rules " + spec.filterRules() + " not applied: " + refusal);
+        } else if (applied) {
+            if (!info.filterRules().equals(conflict)) {
+                conflict = info.filterRules();
+                TrackedState.LOG.warn("{} filter rules were changed to {} after this instance applied {}: another"
+                        + " instance or an operator changed them; not reverted", name, conflict, spec.filterRules());
+            }
+            health = ComponentState.up(what + "; conflict: its filter rules were changed to " + info.filterRules()
+                    + " after this instance applied " + spec.filterRules() + "; not reverted");
+        } else if (config == null || !config.isObject()) {
+            health = ComponentState.up(what + "; filter rules not applied: TiCDC showed no config to update");
+        } else if (masksSecrets(config)) {
+            health = ComponentState.up(what + "; filter rules not applied: its config holds secrets TiCDC shows as"
+                    + " xxxxx, which an update would store; apply them with TiCDC's own commands");
+        } else {
+            configToUpdate = config;
+            rulesBeforeApply = info.filterRules();
+            TrackedState.LOG.info("{} filter rules are {}, applying {} (CHANGEFEED_APPLY_DRIFT=true): pause, update,"
+                    + " resume", name, info.filterRules(), spec.filterRules());
+            status.observed(info.state(), info.checkpointTs(), ComponentState.up(what + "; applying filter rules "
+                    + spec.filterRules()));
+            return Action.APPLY;
+        }
+        status.observed(info.state(), info.checkpointTs(), health);
+        return Action.NONE;
+    }
+
+    /** A value TiCDC masked in its answer, such as a claim-check storage URI's access key: xxxxx. */
+    private static boolean masksSecrets(JsonNode config) {
+        if (config.isTextual()) {
+            return config.asText().contains("xxxxx");
+        }
+        for (JsonNode child : config) {
+            if (child != config.get("filter") && masksSecrets(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Action resume(ChangefeedInfo info, String what) {

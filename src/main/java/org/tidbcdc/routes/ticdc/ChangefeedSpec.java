@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
@@ -43,7 +44,10 @@ public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRule
         Arrays.stream(commaSeparated == null ? new String[0] : commaSeparated.split(","))
                 .map(String::trim)
                 .filter(rule -> !rule.isEmpty() && !rule.equals(AUDIT_EXCLUSION))
-                .forEach(rules::add);
+                .forEach(rule -> {
+                    FilterRule.check(rule);
+                    rules.add(rule);
+                });
         if (rules.isEmpty()) {
             throw new IllegalArgumentException("CHANGEFEED_FILTER_RULES is empty; name the tables to capture, such as"
                     + " app_db.*");
@@ -72,16 +76,44 @@ public record ChangefeedSpec(String id, SinkUri sinkUri, List<String> filterRule
         }
     }
 
+    /** The changefeed's filter rules differ from these; false when TiCDC did not report them. */
+    public boolean filterDiffers(ChangefeedInfo actual) {
+        return actual.filterRules() != null && !actual.filterRules().equals(filterRules);
+    }
+
     /**
-     * How an existing changefeed differs from this spec in what decides which rows reach which topic. It is reported,
-     * never repaired: recreating a changefeed loses its checkpoint.
+     * The PUT /api/v2/changefeeds/{id} body that brings the changefeed to these filter rules and changes nothing else.
+     * TiCDC replaces the whole replica config with the one sent, so it is the changefeed's current one with only the
+     * rules replaced. It has no sink_uri: TiCDC keeps the one it has, whereas the one a GET shows has its secrets
+     * masked as xxxxx.
+     *
+     * @param current the {@code config} of the changefeed as GET /api/v2/changefeeds/{id} showed it
+     */
+    public String updateRequest(JsonNode current) {
+        ObjectNode body = HttpAnswer.JSON.createObjectNode();
+        ObjectNode config = current.deepCopy();
+        JsonNode filter = config.path("filter");
+        ObjectNode newFilter = filter.isObject() ? (ObjectNode) filter : config.putObject("filter");
+        filterRules.forEach(newFilter.putArray("rules")::add);
+        body.set("replica_config", config);
+        try {
+            return HttpAnswer.JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * How an existing changefeed differs from this spec in what decides which rows reach which topic. It is reported;
+     * only the filter rules are ever applied (CHANGEFEED_APPLY_DRIFT), since recreating a changefeed loses its
+     * checkpoint and every other change strands records already in Kafka.
      */
     public List<String> driftOf(ChangefeedInfo actual) {
         List<String> drift = new ArrayList<>();
         if (actual.sinkUri() != null) {
             sinkUri.differencesFrom(SinkUri.parse(actual.sinkUri())).forEach(d -> drift.add("sink URI " + d));
         }
-        if (actual.filterRules() != null && !actual.filterRules().equals(filterRules)) {
+        if (filterDiffers(actual)) {
             drift.add("filter rules are " + actual.filterRules() + ", expected " + filterRules);
         }
         if (actual.largeMessage() != null) {

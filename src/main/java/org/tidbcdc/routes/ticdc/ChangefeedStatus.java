@@ -54,16 +54,23 @@ public final class ChangefeedStatus {
         observed(ABSENT, 0, health);
     }
 
-    /** Drift is a warning, not a state: logged when it changes, shown in the health check's details. */
-    void drift(List<String> differences) {
+    /**
+     * Drift is a warning, not a state: logged when it changes, shown in the health check's details.
+     *
+     * @param filterApplied the filter rules among the differences are applied (CHANGEFEED_APPLY_DRIFT=true)
+     */
+    void drift(List<String> differences, boolean filterApplied) {
         List<String> now = List.copyOf(differences);
         if (!now.equals(drift)) {
             drift = now;
             if (now.isEmpty()) {
                 TrackedState.LOG.info("changefeed {} matches the settings again", id);
             } else {
-                TrackedState.LOG.warn("changefeed {} is configured differently from the settings, and is left as it"
-                        + " is (deleting and recreating it would lose its checkpoint): {}", id, String.join("; ", now));
+                TrackedState.LOG.warn("changefeed {} is configured differently from the settings, and {} (deleting"
+                        + " and recreating it would lose its checkpoint): {}", id, filterApplied
+                                ? "only its filter rules are applied (CHANGEFEED_APPLY_DRIFT=true), the rest is left"
+                                        + " as it is"
+                                : "is left as it is", String.join("; ", now));
             }
         }
     }

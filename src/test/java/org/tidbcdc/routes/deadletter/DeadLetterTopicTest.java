@@ -13,7 +13,7 @@ class DeadLetterTopicTest {
     void theDeadLetterTopicMustNotBeTheTopicItsLettersComeFrom() {
         assertThatThrownBy(() -> new DeadLetterTopic(new Properties(), "ti-db-updates", "ti-db-updates"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("CDC_DLQ_TOPIC must differ from CDC_TOPIC ('ti-db-updates'): a dead letter would be"
+                .hasMessage("CDC_DLQ_TOPIC: must differ from CDC_TOPIC (both 'ti-db-updates'): a dead letter would be"
                         + " consumed again and dead-lettered again, for ever");
     }
 

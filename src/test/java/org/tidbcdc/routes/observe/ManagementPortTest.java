@@ -40,9 +40,9 @@ class ManagementPortTest {
     @Test
     void aValueThatIsNoPortNamesTheSetting() {
         assertThatThrownBy(() -> ManagementPort.checkFree("0.0.0.0", "80a"))
-                .hasMessage("MANAGEMENT_PORT: '80a' is not a whole number");
+                .hasMessage("MANAGEMENT_PORT: expected a whole number, got '80a'");
         assertThatThrownBy(() -> ManagementPort.checkFree("0.0.0.0", "70000"))
-                .hasMessage("MANAGEMENT_PORT: 70000 is not a TCP port");
+                .hasMessage("MANAGEMENT_PORT: must be at most 65535, got 70000");
         assertThatThrownBy(() -> ManagementPort.checkFree("0.0.0.0", "-1"))
                 .hasMessage("MANAGEMENT_PORT: must be at least 0, got -1");
     }

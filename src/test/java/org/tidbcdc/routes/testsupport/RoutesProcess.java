@@ -123,6 +123,11 @@ public final class RoutesProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code of a process that has ended. */
+    public int exitCode() {
+        return process.exitValue();
+    }
+
     public long startedNanos() {
         return startedNanos;
     }

@@ -240,6 +240,101 @@ class ChangefeedIT extends ControlPlaneScenario {
     }
 
     @Test
+    void filterDriftIsAppliedOnRequestWithTheWholeConfigAndTheStoredSinkSecret() throws Exception {
+        String secretUri = SINK_URI + "&sasl-user=cdc&sasl-password=s3cret";
+        FakeTiCluster.Changefeed changefeed = fake.addChangefeed(ID, secretUri, List.of("*.*"));
+        changefeed.otherConfig.put("memory_quota", 2147483648L).with("sink").putArray("dispatchers").addObject()
+                .put("partition", "index-value").putArray("matcher").add("app_db.*");
+        long checkpoint = changefeed.checkpointTs;
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"))) {
+            await("the rules applied", () -> changefeed.rules.equals(RULES));
+            app.awaitCheck("changefeed", "UP", "changefeed tidb-to-kafka is normal");
+            awaitMoreReads(5);
+
+            List<String> writes = fake.requests().stream().filter(r -> !r.method().equals("GET"))
+                    .map(r -> r.method() + " " + r.path()).toList();
+            assertEquals(List.of("POST " + CHANGEFEED + "/pause", "PUT " + CHANGEFEED, "POST " + RESUME), writes,
+                    "paused, updated and resumed once; never deleted nor created");
+            JsonNode put = fake.requests("PUT", CHANGEFEED).get(0).json();
+            assertTrue(put.path("sink_uri").isMissingNode(), "no sink_uri copied from a GET: " + put);
+            JsonNode config = put.path("replica_config");
+            assertEquals("[\"app_db.*\",\"!cdc_audit.*\"]", config.path("filter").path("rules").toString());
+            assertEquals(2147483648L, config.path("memory_quota").asLong(), "the whole config is sent: " + config);
+            assertEquals("index-value", config.path("sink").path("dispatchers").path(0).path("partition").asText());
+            assertEquals(secretUri, changefeed.sinkUri, "the stored sink URI keeps its real secret");
+            assertEquals("normal", changefeed.state);
+            assertTrue(changefeed.checkpointTs >= checkpoint, "the checkpoint is kept");
+            assertEquals(1, changefeed.updates);
+            assertEquals(1, log.count("filter rules applied: [app_db.*, !cdc_audit.*] (were [*.*])"),
+                    log.lines().toString());
+        }
+    }
+
+    @Test
+    void anUpdateRefusedForAnInvalidRuleResumesTheOldConfigAndIsNotRetried() {
+        fake.addChangefeed(ID, SINK_URI, RULES);
+        // Java compiles the lookahead, TiCDC's Go regexp refuses it
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true",
+                "cdc.changefeed.filter-rules", "/^app_(?!tmp)/.*"))) {
+            app.awaitCheck("changefeed", "UP", "changefeed tidb-to-kafka is normal; filter rules"
+                    + " [/^app_(?!tmp)/.*, !cdc_audit.*] not applied: [CDC:ErrChangefeedUpdateRefused]changefeed update"
+                    + " error: [CDC:ErrFilterRuleInvalid]filter rule is invalid");
+            awaitMoreReads(5);
+            assertEquals("normal", fake.changefeeds.get(ID).state);
+            assertEquals(RULES, fake.changefeeds.get(ID).rules, "the old config");
+            assertEquals(1, fake.count("PUT", CHANGEFEED), "not retried");
+            assertEquals(1, fake.count("POST", RESUME), "resumed at once");
+            assertEquals(200, app.readiness());
+        }
+    }
+
+    @Test
+    void anUpdateTiCdcFindsChangesNothingCountsAsAppliedAndAResumeWithoutAnswerIsMadeAtTheNextPoll() {
+        fake.addChangefeed(ID, SINK_URI, List.of("*.*"));
+        fake.override("PUT", CHANGEFEED, FakeTiCluster.ticdcError(400, FakeTiCluster.UPDATE_REFUSED,
+                "changefeed update error: changefeed config is the same with the old one, do nothing"));
+        fake.override("POST", RESUME, Answer.dropped());
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"))) {
+            await("the resume after the update tried", () -> fake.count("POST", RESUME) >= 1);
+            app.awaitCheck("changefeed", "DOWN", "is stopped by this instance's filter rules apply; resuming it");
+            fake.clearOverride("POST", RESUME);
+            await("resumed", () -> "normal".equals(fake.changefeeds.get(ID).state));
+            awaitMoreReads(5);
+            assertEquals(1, fake.count("PUT", CHANGEFEED), "applied once");
+            assertEquals(1, log.count("filter rules applied"), log.lines().toString());
+            assertEquals(0, log.count("not applied"), log.lines().toString());
+            assertEquals(1, log.count("resumed after the filter rules apply"), log.lines().toString());
+        }
+    }
+
+    @Test
+    void twoInstancesWithDifferentRulesMakeAtMostTwoUpdatesInTenPolls() {
+        fake.addChangefeed(ID, SINK_URI, List.of("*.*"));
+        try (ControlPlaneApp first = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"));
+                ControlPlaneApp second = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true",
+                        "cdc.changefeed.filter-rules", "shop.*"))) {
+            await("a conflict reported", () -> log.count("after this instance applied") > 0);
+            awaitMoreReads(20); // ten polls of each instance
+            assertTrue(fake.changefeeds.get(ID).updates <= 2, fake.changefeeds.get(ID).updates + " updates");
+            assertTrue(fake.count("PUT", CHANGEFEED) <= 2, fake.requests("PUT", CHANGEFEED).toString());
+            assertEquals(1, log.count("another instance or an operator changed them"), log.lines().toString());
+            assertEquals("normal", fake.changefeeds.get(ID).state);
+        }
+    }
+
+    @Test
+    void aStoppedChangefeedIsLeftStoppedAndNamedAsPerhapsAnInterruptedApply() {
+        fake.addChangefeed(ID, SINK_URI, List.of("*.*")).state("stopped", "", "");
+        try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of("cdc.changefeed.apply-drift", "true"))) {
+            app.awaitCheck("changefeed", "DOWN", "stopped (perhaps by an interrupted apply: resume it, or set"
+                    + " CHANGEFEED_RESUME_STOPPED=true)");
+            awaitMoreReads(5);
+            assertOnlyReads();
+            assertEquals(503, app.readiness());
+        }
+    }
+
+    @Test
     void badAnswersNeverCreateAChangefeedNorStopTheRoute() {
         fake.override("GET", CHANGEFEED, Answer.of(200, "text/html", "<html>502 Bad Gateway</html>"));
         try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of())) {
@@ -283,6 +378,19 @@ class ChangefeedIT extends ControlPlaneScenario {
             assertTrue(e.getMessage().contains("CHANGEFEED_SINK_URI"), e.getMessage());
             assertTrue(e.getMessage().contains(reason), e.getMessage());
         });
+        assertEquals(0, fake.requests().size());
+    }
+
+    @Test
+    void aBadApplyDriftFlagOrFilterRuleStopsStartUpNamingIt() {
+        IllegalStateException flag = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
+                Map.of("cdc.changefeed.apply-drift", "yes")).close());
+        assertTrue(flag.getMessage().contains("CHANGEFEED_APPLY_DRIFT: expected true or false, got 'yes'"),
+                flag.getMessage());
+        IllegalStateException rule = assertThrows(IllegalStateException.class, () -> ControlPlaneApp.start(fake,
+                Map.of("cdc.changefeed.filter-rules", "app_db.*, shop orders")).close());
+        assertTrue(rule.getMessage().contains("CHANGEFEED_FILTER_RULES: 'shop orders' is not a TiCDC table filter rule"),
+                rule.getMessage());
         assertEquals(0, fake.requests().size());
     }
 

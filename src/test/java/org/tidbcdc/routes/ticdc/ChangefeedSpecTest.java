@@ -100,4 +100,27 @@ class ChangefeedSpecTest {
         // what TiCDC did not report cannot be compared
         assertEquals(List.of(), spec.driftOf(new ChangefeedInfo("normal", null, null, 0, "", "", null)));
     }
+
+    @Test
+    void filterRulesTiCdcCannotParseStopStartUpNamingTheRule() {
+        ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*, !app_db.tmp_*, shop?.order[0-9], \"we.ird\".t,"
+                + " `a``b`.*, /^app_(?!tmp)/.*, db\\.x.t", NONE);
+        for (String bad : new String[] {"app_db", "app_db.", ".users", "app db.*", "app_db.t[", "/app_(/.*",
+                "/app_.*", "@rules.txt", "\"app_db.*"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> ChangefeedSpec.of("cf", SINK, "ti-db-updates", bad, NONE), bad);
+            assertTrue(e.getMessage().startsWith("CHANGEFEED_FILTER_RULES: '" + bad + "' is not a TiCDC table filter"
+                    + " rule"), e.getMessage());
+        }
+    }
+
+    @Test
+    void theUpdateRequestIsTheCurrentConfigWithTheNewRulesAndNoSinkUri() throws Exception {
+        ChangefeedSpec spec = ChangefeedSpec.of("cf", SINK, "ti-db-updates", "app_db.*", NONE);
+        String current = "{\"memory_quota\":1073741824,\"filter\":{\"rules\":[\"*.*\"],\"event_filters\":[]},"
+                + "\"sink\":{\"protocol\":\"canal-json\",\"dispatchers\":[{\"matcher\":[\"app_db.*\"]}]}}";
+        assertEquals("{\"replica_config\":{\"memory_quota\":1073741824,\"filter\":{\"rules\":[\"app_db.*\","
+                + "\"!cdc_audit.*\"],\"event_filters\":[]},\"sink\":{\"protocol\":\"canal-json\",\"dispatchers\":"
+                + "[{\"matcher\":[\"app_db.*\"]}]}}}", spec.updateRequest(HttpAnswer.JSON.readTree(current)));
+    }
 }

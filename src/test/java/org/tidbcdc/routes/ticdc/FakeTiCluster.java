@@ -16,6 +16,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
@@ -82,7 +83,11 @@ public final class FakeTiCluster implements AutoCloseable {
         public final ObjectNode largeMessageHandle = MAPPER.createObjectNode()
                 .put("large_message_handle_option", "none").put("large_message_handle_compression", "none")
                 .put("claim_check_storage_uri", "").put("claim_check_raw_value", false);
-                /** While normal, the checkpoint follows the clock, as a replicating changefeed's does. */
+        /** The rest of the replica config, which a PUT replaces together with the rules and large_message_handle. */
+        public volatile ObjectNode otherConfig = defaultConfig();
+        /** PUTs that TiCDC took. */
+        public volatile int updates;
+        /** While normal, the checkpoint follows the clock, as a replicating changefeed's does. */
         public volatile boolean advancing = true;
 
         Changefeed(String sinkUri, List<String> rules) {
@@ -99,6 +104,9 @@ public final class FakeTiCluster implements AutoCloseable {
     }
 
     static final String JSON = "application/json; charset=utf-8";
+    static final String UPDATE_REFUSED = "CDC:ErrChangefeedUpdateRefused";
+    /** Go's RE2 has no lookaround and no backreferences: TiCDC refuses a rule with them, where Java compiles it. */
+    private static final Pattern NOT_RE2 = Pattern.compile("\\(\\?(=|!|<=|<!)|\\\\[1-9]");
     static final String TEXT = "text/plain; charset=utf-8";
     static final ObjectMapper MAPPER = new ObjectMapper();
     /** gin's IndentedJSON: four spaces. */
@@ -341,6 +349,14 @@ public final class FakeTiCluster implements AutoCloseable {
             if (method.equals("GET") && parts.length == 1) {
                 return Answer.of(200, JSON, indented(info(parts[0], changefeed)));
             }
+            if (method.equals("POST") && parts.length == 2 && parts[1].equals("pause")) {
+                // the owner has handled the admin job when the answer comes (api.HandleOwnerJob waits for it)
+                changefeed.state = "stopped";
+                return Answer.of(200, JSON, "{}");
+            }
+            if (method.equals("PUT") && parts.length == 1) {
+                return update(parts[0], changefeed, body);
+            }
             if (method.equals("POST") && parts.length == 2 && parts[1].equals("resume")) {
                 try {
                     MAPPER.readTree(body.isEmpty() ? "x" : body);
@@ -386,6 +402,74 @@ public final class FakeTiCluster implements AutoCloseable {
         return Answer.of(200, JSON, indented(info(id, created)));
     }
 
+    private static ObjectNode defaultConfig() {
+        ObjectNode config = MAPPER.createObjectNode().put("memory_quota", 1073741824).put("case_sensitive", false);
+        config.putObject("filter").putArray("event_filters");
+        config.putObject("sink").put("protocol", "canal-json").putObject("kafka_config");
+        return config;
+    }
+
+    /**
+     * PUT /api/v2/changefeeds/{id} as tiflow's updateChangefeed and verifyUpdateChangefeedConfig take it: only while
+     * stopped or failed; the replica config sent replaces the whole config; an empty sink_uri keeps the stored one; an
+     * update that changes nothing, or carries a rule TiCDC's filter cannot compile, is refused with 400
+     * CDC:ErrChangefeedUpdateRefused. (The REFERENCE gives the code and status; the messages are tiflow's wording as
+     * far as known, derived.)
+     */
+    private static Answer update(String id, Changefeed changefeed, String body) {
+        if (!List.of("stopped", "failed").contains(changefeed.state)) {
+            return updateRefused("can only update changefeed config when it is stopped or failed");
+        }
+        JsonNode request;
+        try {
+            request = MAPPER.readTree(body);
+        } catch (IOException e) {
+            return ticdcError(400, "CDC:ErrAPIInvalidParam", "invalid api parameter");
+        }
+        String sinkUri = request.path("sink_uri").asText("").isEmpty() ? changefeed.sinkUri
+                : request.path("sink_uri").asText();
+        List<String> rules = changefeed.rules;
+        ObjectNode largeMessage = changefeed.largeMessageHandle.deepCopy();
+        ObjectNode other = changefeed.otherConfig;
+        JsonNode config = request.path("replica_config");
+        if (config.isObject()) {
+            other = (ObjectNode) config.deepCopy();
+            rules = new ArrayList<>();
+            for (JsonNode rule : other.path("filter").path("rules")) {
+                rules.add(rule.asText());
+            }
+            if (other.path("filter").isObject()) {
+                ((ObjectNode) other.get("filter")).remove("rules");
+            }
+            JsonNode kafka = other.path("sink").path("kafka_config");
+            largeMessage = MAPPER.createObjectNode();
+            if (kafka.path("large_message_handle").isObject()) {
+                largeMessage.setAll((ObjectNode) kafka.path("large_message_handle"));
+                ((ObjectNode) kafka).remove("large_message_handle");
+            }
+            for (String rule : rules) {
+                if (FilterRule.problem(rule) != null || NOT_RE2.matcher(rule).find()) {
+                    return updateRefused("[CDC:ErrFilterRuleInvalid]filter rule is invalid " + rules
+                            + ": error parsing regexp: invalid or unsupported Perl syntax in " + rule);
+                }
+            }
+        }
+        if (sinkUri.equals(changefeed.sinkUri) && rules.equals(changefeed.rules)
+                && largeMessage.equals(changefeed.largeMessageHandle) && other.equals(changefeed.otherConfig)) {
+            return updateRefused("changefeed config is the same with the old one, do nothing");
+        }
+        changefeed.sinkUri = sinkUri;
+        changefeed.rules = List.copyOf(rules);
+        changefeed.largeMessageHandle.removeAll().setAll(largeMessage);
+        changefeed.otherConfig = other;
+        changefeed.updates++;
+        return Answer.of(200, JSON, indented(info(id, changefeed)));
+    }
+
+    private static Answer updateRefused(String why) {
+        return ticdcError(400, UPDATE_REFUSED, "changefeed update error: " + why);
+    }
+
     private static ObjectNode info(String id, Changefeed changefeed) {
         if (changefeed.state.equals("normal") && changefeed.advancing) {
             changefeed.checkpointTs = Math.max(changefeed.checkpointTs, tso(System.currentTimeMillis() - 300));
@@ -395,11 +479,15 @@ public final class FakeTiCluster implements AutoCloseable {
                 .put("sink_uri", changefeed.sinkUri.replaceAll("sasl-password=[^&]*", "sasl-password=xxxxx"))
                 .put("create_time", "2025-01-01T08:00:00.123456+08:00").put("start_ts", changefeed.checkpointTs)
                 .put("target_ts", 0).put("admin_job_type", 0);
-        ObjectNode config = info.putObject("config");
-        config.put("memory_quota", 1073741824).put("case_sensitive", false);
-        changefeed.rules.forEach(config.putObject("filter").putArray("rules")::add);
-        config.putObject("sink").put("protocol", "canal-json").putObject("kafka_config")
-                .set("large_message_handle", changefeed.largeMessageHandle.deepCopy());
+        ObjectNode config = changefeed.otherConfig.deepCopy();
+        info.set("config", config);
+        ObjectNode filter = config.path("filter").isObject() ? (ObjectNode) config.get("filter")
+                : config.putObject("filter");
+        changefeed.rules.forEach(filter.putArray("rules")::add);
+        ObjectNode sink = config.path("sink").isObject() ? (ObjectNode) config.get("sink") : config.putObject("sink");
+        ObjectNode kafka = sink.path("kafka_config").isObject() ? (ObjectNode) sink.get("kafka_config")
+                : sink.putObject("kafka_config");
+        kafka.set("large_message_handle", changefeed.largeMessageHandle.deepCopy());
         if (!changefeed.state.isEmpty()) {
             info.put("state", changefeed.state);
         }

@@ -125,6 +125,9 @@ class StartupIT {
         // Kafka refuses to create such a consumer, and camel-kafka retries that for ever without a word in the log
         assertStartupStops("CDC_FETCH_MAX_WAIT_MS: must be at least 0, got -5",
                 "cdc.fetch-max-wait-ms", "-5");
+        assertStartupStops("READINESS: must be one of delivering, running, got 'ready'", "cdc.readiness", "ready");
+        assertStartupStops("CDC_LEAVE_GROUP_ON_STOP: expected true or false, got 'yes'",
+                "cdc.leave-group-on-stop", "yes");
     }
 
     /** Startup with these properties (name, value, …) over a folder with one timer route stops with the message. */

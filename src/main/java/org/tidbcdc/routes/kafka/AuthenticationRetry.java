@@ -39,16 +39,18 @@ public final class AuthenticationRetry {
     private final String routeId;
     private final DeliveryState delivery;
     private final String deadLetterRouteId;
+    private final Fencing fencing;
     private volatile String refusal;
     private boolean stoppedBefore;
 
     public AuthenticationRetry(CamelContext context, Properties kafka, String routeId, DeliveryState delivery,
-            String deadLetterRouteId) {
+            String deadLetterRouteId, Fencing fencing) {
         this.context = context;
         this.kafka = kafka;
         this.routeId = routeId;
         this.delivery = delivery;
         this.deadLetterRouteId = deadLetterRouteId;
+        this.fencing = fencing;
     }
 
     /** The broker's last refusal while the consumer is stopped by it, else null. */
@@ -102,7 +104,8 @@ public final class AuthenticationRetry {
 
     private boolean stoppedByCamelKafka() {
         Route route = context.getRoute(routeId);
-        if (route == null || context.isStopping()
+        // a fenced consumer is stopped on purpose: started again, it would take the member back from the other process
+        if (route == null || context.isStopping() || fencing.fenced() != null
                 || context.getRouteController().getRouteStatus(routeId) != ServiceStatus.Started
                 || !(route.getConsumer() instanceof KafkaConsumer consumer)) {
             return false;

@@ -21,6 +21,8 @@ import org.apache.kafka.common.config.SslConfigs;
 import org.apache.kafka.common.utils.Utils;
 import org.tidbcdc.routes.consume.ConsumerAssignment;
 import org.tidbcdc.routes.consume.DeliveryState;
+import org.tidbcdc.routes.settings.Settings;
+import org.tidbcdc.routes.settings.SettingsConfiguration;
 
 /**
  * Checks the Kafka clients' security settings by loading their stores and login, and binds the client factory, the
@@ -30,20 +32,30 @@ import org.tidbcdc.routes.consume.DeliveryState;
 public class KafkaConfiguration implements CamelConfiguration {
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         Properties kafka = adminProperties(context);
         checkResolves(kafka.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG));
         KafkaSecurity.check(kafka);
         configureComponent(context);
         Registry registry = context.getRegistry();
         registry.bind("kafkaClientFactory", new NoBlankKeyPasswordClientFactory());
+        String group = property(context, "cdc.group-id");
+        String instance = property(context, "cdc.instance-id");
+        // camel-kafka's component takes it from the registry for every consumer
+        Fencing fencing = new Fencing(context, "cdc-consume", group, instance);
+        registry.bind("kafkaPollExceptionStrategy", fencing);
+        registry.bind("kafka-membership-health", new FencingHealthCheck(fencing));
         AuthenticationRetry authentication = new AuthenticationRetry(context, kafka, "cdc-consume",
-                CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter");
+                CamelContextHelper.mandatoryLookup(context, "deliveryState", DeliveryState.class), "cdc-dead-letter",
+                fencing);
         registry.bind("authenticationRetry", authentication);
         ConsumerAssignment assignment = CamelContextHelper.mandatoryLookup(context, "consumerAssignment",
                 ConsumerAssignment.class);
-        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"),
-                property(context, "cdc.group-id"), assignment);
+        if (SettingsConfiguration.settings(context).flag(Settings.CDC_LEAVE_GROUP_ON_STOP)) {
+            // stopped after the routes, so after the consumer committed and closed
+            context.addService(new GroupLeave(kafka, group, instance, fencing, assignment), true, true);
+        }
+        ConsumerAccess access = new ConsumerAccess(kafka, property(context, "cdc.topic"), group, assignment);
         registry.bind("consumerAccess", access);
         registry.bind("kafka-consumer-health", new ConsumerHealthCheck(context, assignment, authentication, access));
     }

@@ -71,7 +71,8 @@ public final class Settings {
                     return e.getMessage() + " (the consumer's static group membership; the default is the host name)";
                 }
             }), "{{cdc.host-name}}", "group.instance.id: static group membership, so a restarted instance gets its"
-                    + " partitions back at once; unique per instance.");
+                    + " partitions back at once; unique per instance, or the first of two is fenced"
+                    + " ([Scaling](scaling.md#fencing)).");
     public static final Setting CDC_MAX_POLL_RECORDS = s("CDC_MAX_POLL_RECORDS", "cdc.max-poll-records",
             KAFKA_CONSUMER, Type.atLeast(1, "records"), "500", "The most records one batch holds.");
     public static final Setting CDC_POLL_TIMEOUT_MS = s("CDC_POLL_TIMEOUT_MS", "cdc.poll-timeout-ms", KAFKA_CONSUMER,
@@ -86,6 +87,11 @@ public final class Settings {
             KAFKA_CONSUMER, Type.atLeast(heartbeatIntervalMs() + 1, "ms"), "45000",
             "How long the group waits for a silent member; more than Kafka's heartbeat interval ("
                     + heartbeatIntervalMs() + " ms).");
+    public static final Setting CDC_LEAVE_GROUP_ON_STOP = s("CDC_LEAVE_GROUP_ON_STOP", "cdc.leave-group-on-stop",
+            KAFKA_CONSUMER, Type.flag(), "true",
+            "On SIGTERM, leave the group once the last batch is committed, so that the other instances take its"
+                    + " partitions within seconds; false: stay a member until it comes back or the session times out"
+                    + " ([Scaling](scaling.md#handover-and-failover)).");
     public static final Setting CDC_AUTO_OFFSET_RESET = s("CDC_AUTO_OFFSET_RESET", "cdc.auto-offset-reset",
             KAFKA_CONSUMER, Type.kafka(CONSUMER, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, ""), "earliest",
             "Where a group without committed offsets starts.");
@@ -293,6 +299,11 @@ public final class Settings {
             Type.integer(0, 65535, "port"), "8080",
             "The port of /observe/health and /observe/metrics; one another process listens on stops"
                     + " startup. 0: any free port.");
+    public static final Setting READINESS = s("READINESS", "cdc.readiness", OBSERVABILITY,
+            Type.oneOf(List.of("delivering", "running")), "delivering",
+            "What /observe/health/ready answers. delivering: this instance delivers changes now (it holds"
+                    + " partitions, the changefeed is normal, every sink takes writes). running: the process runs as it"
+                    + " should, for Kubernetes ([Readiness](kubernetes.md#readiness)).");
     public static final Setting LOG_LEVEL = s("LOG_LEVEL", "cdc.log-level", OBSERVABILITY, Type.logLevel(), "INFO",
             "The level of the pipeline's own loggers: cdc.change (the log sink; DEBUG logs each change"
                     + " in full), cdc.control and org.tidbcdc.routes.");

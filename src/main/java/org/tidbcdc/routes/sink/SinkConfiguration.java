@@ -25,7 +25,7 @@ public class SinkConfiguration implements CamelConfiguration {
     static final int CONNECTION_TIMEOUT_MS = 3000;
 
     @Override
-    public void configure(CamelContext context) {
+    public void configure(CamelContext context) throws Exception {
         PipelineSettings settings = CamelContextHelper.mandatoryLookup(context, "pipelineSettings",
                 PipelineSettings.class);
         Registry registry = context.getRegistry();
@@ -34,6 +34,8 @@ public class SinkConfiguration implements CamelConfiguration {
 
         JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
         if (settings.sinks().contains("file")) {
+            // before the folder is read: another process's appends would look like torn lines to cut
+            context.addService(new SinkFolderLock(files.root()), true, true);
             files.recoverAtStart(settings.maxPollRecords());
             registry.bind("file-sink-health", new FileSinkHealthCheck(files));
         }

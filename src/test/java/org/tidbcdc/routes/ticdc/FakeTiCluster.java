@@ -135,6 +135,8 @@ public final class FakeTiCluster implements AutoCloseable {
     /** The state a resumed changefeed goes to; "failed" plays a changefeed whose cause persists. */
     public volatile String stateAfterResume = "normal";
     private volatile CountDownLatch createRace;
+    /** Every request waits this long before it is answered: instances that ask together see the same state. */
+    public volatile Duration holdEvery = Duration.ZERO;
 
     private FakeTiCluster(HttpServer server) {
         this.server = server;
@@ -230,6 +232,10 @@ public final class FakeTiCluster implements AutoCloseable {
         requests.add(new Request(method, path, exchange.getRequestHeaders().getFirst("Content-Type"), body,
                 System.currentTimeMillis()));
         try {
+            Duration hold = holdEvery;
+            if (!hold.isZero()) {
+                Thread.sleep(hold.toMillis());
+            }
             Answer answer = overrides.get(method + " " + path);
             if (answer == null) {
                 answer = answer(method, path, body);

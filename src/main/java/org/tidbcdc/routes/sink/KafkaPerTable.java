@@ -1,10 +1,7 @@
 package org.tidbcdc.routes.sink;
 
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -61,7 +58,8 @@ public final class KafkaPerTable {
         if (topic.length() <= MAX_TOPIC) {
             return topic;
         }
-        return topic.substring(0, MAX_TOPIC - 18) + "--" + sha256(prefix + "." + database + "." + table).substring(0, 16);
+        return topic.substring(0, MAX_TOPIC - 18) + "--"
+                + SafeName.sha256(prefix + "." + database + "." + table).substring(0, 16);
     }
 
     static String escape(String name) {
@@ -126,12 +124,4 @@ public final class KafkaPerTable {
         }
     }
 
-    private static String sha256(String s) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -41,7 +41,8 @@ public final class SafeName {
         return out.toString();
     }
 
-    private static String sha256(String s) {
+    /** The SHA-256 of {@code s}'s UTF-8 bytes, in hex: what a name cut to a limit keeps of the rest. */
+    static String sha256(String s) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                     .digest(s.getBytes(StandardCharsets.UTF_8)));

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.net.ServerSocket;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -248,6 +251,17 @@ class StartupIT {
                 "CDC_DLQ_TOPIC", "ti-db-updates", "CDC_TOPIC", "ti-db-updates");
         assertProcessStops("AUDIT_JDBC_URL: no JDBC driver of this application takes this URL",
                 "AUDIT_JDBC_URL", "jdbc:postgresql://audit:" + SENTINEL + "@db/cdc_audit?password=" + SENTINEL);
+    }
+
+    /** Two processes on one SINK_DIR would append to the same files: the second stops before it reads the folder. */
+    @Test
+    void aSinkFolderThatAnotherProcessHoldsStopsRoutesJarWithOneLineNamingSinkDir() throws Exception {
+        Path sink = Files.createDirectories(dir.resolve("held-sink"));
+        try (FileChannel channel = FileChannel.open(sink.resolve(".file-sink-lock"), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE); FileLock held = channel.lock()) {
+            assertProcessStops("SINK_DIR: " + sink + " is in use by another routes process", "SINK_DIR",
+                    sink.toString());
+        }
     }
 
     void assertProcessStops(String line, String... env) throws Exception {

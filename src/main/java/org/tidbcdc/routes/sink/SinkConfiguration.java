@@ -34,8 +34,10 @@ public class SinkConfiguration implements CamelConfiguration {
 
         JsonLinesSink files = new JsonLinesSink(settings.sinkDir());
         if (settings.sinks().contains("file")) {
-            // before the folder is read: another process's appends would look like torn lines to cut
-            context.addService(new SinkFolderLock(files.root()), true, true);
+            // taken here, before the folder is read: another process's appends would look like torn lines to cut
+            SinkFolderLock lock = new SinkFolderLock(files.root());
+            lock.start();
+            context.addService(lock, true, false);
             files.recoverAtStart(settings.maxPollRecords());
             registry.bind("file-sink-health", new FileSinkHealthCheck(files));
         }

@@ -47,7 +47,7 @@ final class SinkFolderLock extends ServiceSupport {
         }
         if (lock == null) {
             doStop();
-            throw new IllegalStateException("SINK_DIR: " + dir + " is in use by another routes process (it holds "
+            throw new IllegalArgumentException("SINK_DIR: " + dir + " is in use by another routes process (it holds "
                     + file + "); give each instance its own SINK_DIR (docs/scaling.md)");
         }
     }

@@ -18,6 +18,8 @@ import org.apache.camel.main.MainListenerSupport;
 public final class RoutesFolder extends MainListenerSupport {
 
     private static final String PROPERTY = "cdc.routes-dir";
+    /** The control plane's route files, left out with CHANGEFEED_ENABLED=false. */
+    public static final String CONTROL_PLANE_ROUTES = "**/cluster-health.camel.yaml,**/changefeed.camel.yaml";
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {
@@ -36,5 +38,12 @@ public final class RoutesFolder extends MainListenerSupport {
         // camel-main's own message names its property, not the variable
         Settings.ROUTES_RELOAD.parse(
                 context.resolvePropertyPlaceholders("{{" + Settings.ROUTES_RELOAD.key() + "}}"));
+        // with the control plane off its routes are not loaded, so no bean of it is built only because they name it
+        if (!(Boolean) Settings.CHANGEFEED_ENABLED.parse(
+                context.resolvePropertyPlaceholders("{{" + Settings.CHANGEFEED_ENABLED.key() + "}}"))) {
+            String excluded = main.configure().getRoutesExcludePattern();
+            main.configure().setRoutesExcludePattern((excluded == null || excluded.isBlank() ? "" : excluded + ",")
+                    + CONTROL_PLANE_ROUTES);
+        }
     }
 }

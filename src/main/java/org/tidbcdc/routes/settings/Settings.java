@@ -224,8 +224,9 @@ public final class Settings {
     // ---- Control plane
     public static final Setting CHANGEFEED_ENABLED = s("CHANGEFEED_ENABLED", "cdc.changefeed.enabled", CONTROL_PLANE,
             Type.flag(), "true",
-            "false turns the whole control plane off: no polling, no changefeed, no control-plane"
-                    + " health checks; for a topic fed by something else.");
+            "false turns the whole control plane off: its routes (cluster-health.camel.yaml, changefeed.camel.yaml)"
+                    + " are not loaded, so no polling, no changefeed, no control-plane health checks; for a topic fed"
+                    + " by something else.");
     public static final Setting HEALTH_POLL_INTERVAL = s("HEALTH_POLL_INTERVAL", "cdc.health.poll-interval",
             CONTROL_PLANE, Type.duration(Duration.ofMillis(100)), "5s",
             "How often PD, TiDB, TiCDC and the changefeed are polled.");

@@ -1,7 +1,6 @@
 package org.tidbcdc.routes.ticdc;
 
 import java.time.Clock;
-import java.util.List;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -24,7 +23,10 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         SettingValues values = SettingsConfiguration.settings(context);
-        boolean enabled = values.flag(Settings.CHANGEFEED_ENABLED);
+        // with the control plane off its routes are not loaded (RoutesFolder), and nothing here is needed
+        if (!values.flag(Settings.CHANGEFEED_ENABLED)) {
+            return;
+        }
         Clock clock = Clock.systemUTC();
         ClusterState cluster = new ClusterState(clock);
         String id = setting(context, "cdc.changefeed.id");
@@ -32,13 +34,9 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         String largeMessageOption = setting(context, "cdc.changefeed.large-message");
         String claimCheckStorage = setting(context, "cdc.changefeed.claim-check-storage-uri");
         ValueCompression compression = ValueCompression.of(setting(context, "cdc.changefeed.large-message-compression"));
-        // with the control plane off its routes never start; the beans exist only because the routes name them
-        ChangefeedSpec spec = enabled
-                ? ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
-                        setting(context, "cdc.changefeed.filter-rules"),
-                        LargeMessageHandle.of(largeMessageOption, claimCheckStorage, compression))
-                : new ChangefeedSpec(id, SinkUri.parse(sinkUri), List.of(),
-                        new LargeMessageHandle(largeMessageOption, claimCheckStorage, compression.setting()));
+        ChangefeedSpec spec = ChangefeedSpec.of(id, sinkUri, setting(context, "cdc.topic"),
+                setting(context, "cdc.changefeed.filter-rules"),
+                LargeMessageHandle.of(largeMessageOption, claimCheckStorage, compression));
         ResumePolicy resumePolicy = new ResumePolicy(values.integer(Settings.CHANGEFEED_MAX_RESUMES),
                 values.duration(Settings.CHANGEFEED_RESUME_BACKOFF),
                 values.duration(Settings.CHANGEFEED_RESUME_BACKOFF_MAX));
@@ -47,10 +45,8 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         String pd = setting(context, "cdc.pd.url");
         String tidb = setting(context, "cdc.tidb.status-url");
         String ticdc = setting(context, "cdc.ticdc.url");
-        ClusterEndpoints endpoints = enabled
-                ? new ClusterEndpoints(ComponentUrl.of("PD_URL", pd), ComponentUrl.of("TIDB_STATUS_URL", tidb),
-                        ComponentUrl.of("TICDC_URL", ticdc))
-                : new ClusterEndpoints(List.of(pd), List.of(tidb), List.of(ticdc));
+        ClusterEndpoints endpoints = new ClusterEndpoints(ComponentUrl.of("PD_URL", pd),
+                ComponentUrl.of("TIDB_STATUS_URL", tidb), ComponentUrl.of("TICDC_URL", ticdc));
         context.getRegistry().bind("clusterEndpoints", endpoints);
         context.getRegistry().bind("clusterState", cluster);
         context.getRegistry().bind("clusterProbe", new ClusterProbe(cluster, endpoints));
@@ -58,23 +54,21 @@ public class ControlPlaneConfiguration implements CamelConfiguration {
         context.getRegistry().bind("changefeedReconciler", new ChangefeedReconciler(spec, cluster, endpoints, status,
                 resumePolicy, values.flag(Settings.CHANGEFEED_RESUME_STOPPED),
                 values.flag(Settings.CHANGEFEED_AUTO_RESUME), values.flag(Settings.CHANGEFEED_APPLY_DRIFT), clock));
-        if (enabled) {
-            SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
-                    setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
-            if (tls != null) {
-                context.getComponent("https", HttpComponent.class).setSslContextParameters(tls);
-            }
-            for (Component component : Component.values()) {
-                context.getRegistry().bind(component.checkId() + "HealthCheck",
-                        new ComponentHealthCheck(component, cluster));
-            }
-            context.getRegistry().bind("changefeedHealthCheck", new ChangefeedHealthCheck(status));
-            // bound by ObserveConfiguration, which camel-main configures before this one (application.properties)
-            ControlPlaneListener exporter = context.getRegistry().findSingleByType(ControlPlaneListener.class);
-            if (exporter != null) {
-                cluster.listener(exporter);
-                status.listener(exporter);
-            }
+        SSLContextParameters tls = ClusterTls.of(setting(context, "cdc.cluster-tls.ca"),
+                setting(context, "cdc.cluster-tls.cert"), setting(context, "cdc.cluster-tls.key"));
+        if (tls != null) {
+            context.getComponent("https", HttpComponent.class).setSslContextParameters(tls);
+        }
+        for (Component component : Component.values()) {
+            context.getRegistry().bind(component.checkId() + "HealthCheck",
+                    new ComponentHealthCheck(component, cluster));
+        }
+        context.getRegistry().bind("changefeedHealthCheck", new ChangefeedHealthCheck(status));
+        // bound by ObserveConfiguration, which camel-main configures before this one (application.properties)
+        ControlPlaneListener exporter = context.getRegistry().findSingleByType(ControlPlaneListener.class);
+        if (exporter != null) {
+            cluster.listener(exporter);
+            status.listener(exporter);
         }
     }
 

@@ -3,6 +3,7 @@ package org.tidbcdc.routes.ticdc;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.tidbcdc.routes.ticdc.ControlPlaneApp.await;
 
@@ -224,15 +225,19 @@ class ClusterHealthIT extends ControlPlaneScenario {
     }
 
     @Test
-    void controlPlaneOffPollsNothingAndRegistersNoCheck() {
+    void controlPlaneOffLoadsNoRouteBuildsNoBeanPollsNothingAndRegistersNoCheck() {
         try (ControlPlaneApp app = ControlPlaneApp.start(fake, Map.of(
                 "cdc.changefeed.enabled", "false",
                 // a sink URI that would stop start-up with the control plane on
                 "cdc.changefeed.sink-uri", "kafka://kafka:29092/other-topic?protocol=avro"))) {
+            // its routes are not loaded, so no bean of it is built for them
             for (String route : new String[] { "cluster-health-pd", "cluster-health-tidb", "cluster-health-ticdc",
                     "changefeed-reconcile" }) {
-                assertEquals(ServiceStatus.Stopped, app.routes().context().getRouteController().getRouteStatus(route),
-                        route);
+                assertNull(app.routes().context().getRoute(route), route);
+            }
+            for (String bean : new String[] { "clusterEndpoints", "clusterState", "clusterProbe", "changefeedStatus",
+                    "changefeedReconciler" }) {
+                assertNull(app.routes().context().getRegistry().lookupByName(bean), bean);
             }
             assertFalse(HealthCheckHelper.invoke(app.routes().context(), "full").stream()
                     .anyMatch(r -> "cdc-control-plane".equals(r.getCheck().getGroup())));

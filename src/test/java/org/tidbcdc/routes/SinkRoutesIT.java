@@ -189,6 +189,50 @@ class SinkRoutesIT {
     }
 
     @Test
+    void aDatabaseOutageAcrossTwoRePollsOfDifferentSizesLeavesEveryChangeOnceInTheAuditTableAndTheFileSink() {
+        Map<String, String> s = settings("audit,file,log");
+        s.put("cdc.retry.max-redeliveries", "1");
+        s.put("cdc.retry.delay-ms", "50");
+        s.put("cdc.retry.max-delay-ms", "100");
+        s.put("cdc.audit.socket-timeout-ms", "2000");
+        int first = 20;
+        int total = 50;
+        try (LogCapture rewinds = LogCapture.of(OffsetCursor.class.getName());
+                RoutesApp app = RoutesApp.start(s)) {
+            db.stop();
+            try {
+                // the first set on partitions 0 and 1 only: its re-polls seek those two back
+                for (int i = 0; i < first; i++) {
+                    kafka.send(topic, i % 2, null, CanalRecords.insert("app_db", "users", i,
+                            CanalRecords.BASE_TS + i, "v" + i));
+                }
+                await().atMost(WAIT).until(() -> rewinds.count("polling it again") >= 1);
+                await().atMost(WAIT).until(() -> new Management(app).ready().check("cdc-delivery").path("message")
+                        .asText().contains("cdc-sink-audit"));
+                assertThat(rewinds.lines()).noneMatch(l -> l.contains(topic + "-2="));
+                // more while the database is down, on all three partitions: a re-poll that seeks partition 2 back
+                // holds records of the second set, so it is larger than any re-poll of the first set alone
+                sendRows("users", first, total);
+                await().atMost(WAIT).until(() -> rewinds.lines().stream()
+                        .filter(l -> l.contains("polling it again") && l.contains(topic + "-2=")).count() >= 1);
+                assertThat(committed()).isZero();
+                assertThat(FileSinkScan.of(sinkDir).lines()).as("the file sink after the failing audit sink")
+                        .isZero();
+            } finally {
+                db.startAgain();
+            }
+            await().atMost(WAIT).until(() -> auditRows() == total);
+            await().atMost(WAIT).until(() -> committed() == total);
+            assertThat(db.queryLong("select count(distinct event_key) from cdc_audit.change_event")).isEqualTo(total);
+            FileSinkScan scan = FileSinkScan.of(sinkDir);
+            assertThat(scan.lines()).isEqualTo(total);
+            assertThat(scan.distinctKeys()).isEqualTo(total);
+            assertThat(scan.duplicateLines()).isZero();
+            assertThat(scan.torn()).isZero();
+        }
+    }
+
+    @Test
     void aSinkThatEmptiesTheHeadersAndReplacesTheBodyChangesNothingForTheNextSinkOrTheRetry() throws Exception {
         // CAMEL-23469: a sub-route that removes every header and then fails was redelivered for ever
         route("cdc-sink-meddler.camel.yaml", """

@@ -233,6 +233,11 @@ class ObservabilityIT {
         });
     }
 
+    /**
+     * Every query of the Grafana dashboard and of the alert rules is valid PromQL against the real series: a real
+     * Prometheus scrapes the application every second, and each query answers {@code success} once two scrapes followed
+     * the changes. The queries over the sinks' latency show a series for a custom sink.
+     */
     @Test
     void everyQueryOfTheDashboardAndTheAlertsRunsInPrometheusAndTheSinkQueriesShowTheCustomSink() throws Exception {
         Optional<Path> binary = PrometheusServer.binary();

@@ -6,6 +6,9 @@
 #     Compose v2 as a static binary. It is fetched with apt-get download through a private apt configuration
 #     (its own sources list and package lists under $TOOLS_DIR), unpacked with dpkg -x, and copied to
 #     ${DOCKER_CONFIG:-~/.docker}/cli-plugins/docker-compose. No system package or apt source is changed.
+#   - prometheus (the server ObservabilityIT runs, as /usr/bin/prometheus), from the distribution (apt-get install
+#     --no-install-recommends). Its service is not wanted: where systemd runs, it is stopped and disabled after the
+#     install; in a container without systemd the package's postinst does not start it.
 #   - promtool (Prometheus's checker), from Debian trixie's promtool package the same way, into
 #     $TOOLS_DIR/bin/promtool, unless one is on the PATH. check-stack.sh looks in both places.
 # Idempotent: a second run finds every tool and does nothing. Fails loudly when a tool cannot be had.
@@ -36,8 +39,10 @@ compose_v2_ok() {
   docker compose version --short 2>/dev/null | grep -q '^v\{0,1\}2\.'
 }
 
+# Installs the distribution's package named $1 that brings the command $1; further arguments go to apt-get install.
 install_from_distribution() {
   local tool=$1
+  shift
   if command -v "$tool" >/dev/null 2>&1; then
     echo "$tool: already installed"
     return
@@ -48,7 +53,7 @@ install_from_distribution() {
     as_root apt-get update -qq || die "apt-get update failed"
     APT_UPDATED=1
   fi
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$tool" >/dev/null ||
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" "$tool" >/dev/null ||
     die "apt-get install $tool failed"
   command -v "$tool" >/dev/null 2>&1 || die "$tool still missing after apt-get install"
 }
@@ -81,6 +86,18 @@ unpack_debian_package() {
     die "apt-get download $package from Debian $DEBIAN_SUITE failed"
   rm -rf "$TOOLS_DIR/deb/x"
   dpkg -x "$TOOLS_DIR/deb/${package}"_*.deb "$TOOLS_DIR/deb/x"
+}
+
+install_prometheus() {
+  if command -v prometheus >/dev/null 2>&1; then
+    echo "prometheus: $(prometheus --version 2>&1 | head -n 1) already installed"
+    return
+  fi
+  install_from_distribution prometheus --no-install-recommends
+  if [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then
+    as_root systemctl disable --now prometheus.service >/dev/null 2>&1 || true
+  fi
+  echo "prometheus: installed $(prometheus --version 2>&1 | head -n 1); its service is not running"
 }
 
 install_compose_v2() {
@@ -129,3 +146,4 @@ install_from_distribution shellcheck
 install_from_distribution jq
 install_compose_v2
 install_promtool
+install_prometheus

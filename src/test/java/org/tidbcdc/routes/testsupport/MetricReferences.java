@@ -156,10 +156,12 @@ public final class MetricReferences {
         return dropped;
     }
 
-    private record DashboardQuery(String panel, String expr, Set<String> legend) {
+    /** One query of a dashboard panel: the panel's title, the PromQL expression and the labels its legend prints. */
+    public record DashboardQuery(String panel, String expr, Set<String> legend) {
     }
 
-    private static List<DashboardQuery> dashboardQueries() throws IOException {
+    /** Every query of the dashboard's panels, as written (Grafana's variables not replaced). */
+    public static List<DashboardQuery> dashboardQueries() throws IOException {
         List<DashboardQuery> queries = new ArrayList<>();
         for (JsonNode panel : new ObjectMapper().readTree(DASHBOARD.toFile()).path("panels")) {
             for (JsonNode target : panel.path("targets")) {

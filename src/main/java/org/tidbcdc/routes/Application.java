@@ -6,6 +6,8 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.properties.PropertiesComponent;
@@ -26,6 +28,9 @@ public final class Application {
 
     /** camel-main's options that would be a second way to set the routes or the settings; the rest stay. */
     private static final Set<String> DROPPED_OPTIONS = Set.of("-r", "-pl", "-cwd", "-pro");
+    /** Camel's message for {@code {{env:NAME}}} without a default when NAME is not set. */
+    private static final Pattern UNSET_VARIABLE = Pattern.compile(
+            "^Property with key \\[env:([A-Za-z0-9_]+)] using function \\[env] returned null value");
 
     private Application() {
     }
@@ -97,11 +102,19 @@ public final class Application {
         out.println("  (camel-main's -r, -pl, -cwd and -pro are removed: they set routes or properties a second way)");
     }
 
-    /** The one line of a bad setting in {@code e}'s causes: a message that starts with a variable's name; else null. */
+    /**
+     * The one line of a bad setting in {@code e}'s causes: a message that starts with a variable's name, or Camel's
+     * refusal of a {@code {{env:NAME}}} without a default that a route reads (a custom sink's own variable); else null.
+     */
     static String settingError(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException && t.getMessage() != null) {
                 String message = t.getMessage();
+                Matcher unset = UNSET_VARIABLE.matcher(message);
+                if (unset.find()) {
+                    return unset.group(1) + ": not set; a route reads it as {{env:" + unset.group(1)
+                            + "}} with no default";
+                }
                 String first = message.split("[^A-Z0-9_]", 2)[0];
                 if (Settings.byEnv(first).isPresent() || first.startsWith("CLUSTER_TLS_")) {
                     return message.lines().findFirst().orElse(message);

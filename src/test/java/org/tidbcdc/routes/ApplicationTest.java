@@ -82,6 +82,16 @@ class ApplicationTest {
         assertThat(Application.settingError(new IllegalStateException("SINKS: not an argument error"))).isNull();
     }
 
+    /** A custom sink's own variable, read as {{env:NAME}} without a default and not set: one line naming it. */
+    @Test
+    void anUnsetVariableThatARouteReadsIsShownAsOneLine() {
+        Exception camels = new IllegalStateException("Failed to create route: cdc-sink-webhook", new RuntimeException(
+                "Failed to resolve endpoint", new IllegalArgumentException("Property with key [env:WEBHOOK_URL] using"
+                        + " function [env] returned null value which is not allowed, from input: {{env:WEBHOOK_URL}}")));
+        assertThat(Application.settingError(camels))
+                .isEqualTo("WEBHOOK_URL: not set; a route reads it as {{env:WEBHOOK_URL}} with no default");
+    }
+
     private static Set<String> named(Properties properties, String key) {
         return Arrays.stream(properties.getProperty(key, "").split(",")).map(String::strip)
                 .filter(s -> !s.isEmpty()).collect(Collectors.toCollection(TreeSet::new));

@@ -19,7 +19,7 @@ public final class RoutesFolder extends MainListenerSupport {
 
     private static final String PROPERTY = "cdc.routes-dir";
     /** The control plane's route files, left out with CHANGEFEED_ENABLED=false. */
-    public static final String CONTROL_PLANE_ROUTES = "**/cluster-health.camel.yaml,**/changefeed.camel.yaml";
+    private static final String CONTROL_PLANE_ROUTES = "**/cluster-health.camel.yaml,**/changefeed.camel.yaml";
 
     @Override
     public void beforeConfigure(BaseMainSupport main) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -33,7 +34,7 @@ public final class ChangeEvent {
     private final String sql;
     private final String commitTs;
     private final long commitMillis;
-    private final String eventKey;
+    private final Supplier<String> eventKeyHash;
     private final Source source;
     private final boolean keyOnly;
     private final String claimCheckLocation;
@@ -44,6 +45,7 @@ public final class ChangeEvent {
     private String changedColumnsJson;
     private byte[] jsonBytes;
     private String summary;
+    private String eventKey;
 
     private ChangeEvent(Builder b) {
         this.op = Objects.requireNonNull(b.op, "op");
@@ -57,7 +59,11 @@ public final class ChangeEvent {
         this.sql = b.sql;
         this.commitTs = b.commitTs;
         this.commitMillis = b.commitMillis;
-        this.eventKey = Objects.requireNonNull(b.eventKey, "eventKey");
+        this.eventKey = b.eventKey;
+        this.eventKeyHash = b.eventKeyHash;
+        if (eventKey == null && eventKeyHash == null) {
+            throw new NullPointerException("eventKey");
+        }
         this.source = Objects.requireNonNull(b.source, "source");
         this.keyOnly = b.keyOnly;
         this.claimCheckLocation = b.claimCheckLocation;
@@ -122,8 +128,14 @@ public final class ChangeEvent {
         return Instant.ofEpochMilli(commitMillis);
     }
 
-    /** Idempotency key: hex SHA-256 that is equal for a change and every replay of it. */
+    /**
+     * Idempotency key: hex SHA-256 that is equal for a change and every replay of it. Hashed on first use: the log sink
+     * alone never asks for it.
+     */
     public String eventKey() {
+        if (eventKey == null) {
+            eventKey = eventKeyHash.get();
+        }
         return eventKey;
     }
 
@@ -260,6 +272,7 @@ public final class ChangeEvent {
         private String commitTs;
         private long commitMillis;
         private String eventKey;
+        private Supplier<String> eventKeyHash;
         private Source source;
         private boolean keyOnly;
         private String claimCheckLocation;
@@ -321,6 +334,12 @@ public final class ChangeEvent {
 
         public Builder eventKey(String eventKey) {
             this.eventKey = eventKey;
+            return this;
+        }
+
+        /** The key as a hash still to be taken, on the first call of {@link ChangeEvent#eventKey}. */
+        public Builder eventKey(Supplier<String> hash) {
+            this.eventKeyHash = hash;
             return this;
         }
 

@@ -2,6 +2,7 @@ package org.tidbcdc.routes.canal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -102,15 +103,16 @@ final class DmlRecord {
         return event.pk(pk)
                 .before(before)
                 .after(after)
-                .eventKey(eventKey(rowIndex, pkNames.isEmpty() ? image : pk))
+                .eventKey(eventKeyHash(rowIndex, pkNames.isEmpty() ? image : pk))
                 .build();
     }
 
     /** {@code identity} is the primary key, or the whole row for a table without one. */
-    private String eventKey(int rowIndex, JsonNode identity) {
-        return tidb.commitTs() == null
-                ? EventKey.forOffset(source, rowIndex)
-                : EventKey.forRow(database, table, op, tidb.commitTs(), identity);
+    private Supplier<String> eventKeyHash(int rowIndex, JsonNode identity) {
+        String commitTs = tidb.commitTs();
+        return commitTs == null
+                ? () -> EventKey.forOffset(source, rowIndex)
+                : () -> EventKey.forRow(database, table, op, commitTs, identity);
     }
 
     private ObjectNode pk(ObjectNode image, int rowIndex) {

@@ -55,7 +55,7 @@ public class ConsumeConfiguration implements CamelConfiguration {
                 ValueCompression.of(property(context, "cdc.changefeed.large-message-compression")));
         int helpers = settings.decodeThreads() - 1;
         if (helpers == 0) {
-            return new RecordDecoder(decoder, watermarks);
+            return new RecordDecoder(decoder, watermarks, null, 0, rendering(settings.sinks()));
         }
         ExecutorService pool = context.getExecutorServiceManager().newFixedThreadPool(this, "cdc-decode", helpers);
         return new RecordDecoder(decoder, watermarks, pool, helpers, rendering(settings.sinks()));
@@ -70,7 +70,12 @@ public class ConsumeConfiguration implements CamelConfiguration {
         boolean file = sinks.stream().anyMatch(s -> !s.equals("audit") && !s.equals("log"));
         boolean audit = sinks.contains("audit");
         boolean log = sinks.contains("log");
+        // every sink but the log writes the event key; hashed here, a row that cannot be hashed is dead-lettered
+        boolean key = sinks.stream().anyMatch(s -> !s.equals("log"));
         return e -> {
+            if (key) {
+                e.eventKey();
+            }
             if (file) {
                 e.jsonBytes();
             } else if (audit) {

@@ -1,8 +1,9 @@
 'use strict';
 // The seed's log-only consumer, for the pipeline benchmark (docs/performance.md): kafkajs, JSON.parse each record and
 // pretty-print it to stdout. It reports to stderr as RawBaseline does to stdout: "FIRST <ns>" at the first record,
-// then "DRAINED <records> <bytes> <firstNs> <lastNs>" after the expected count; the times are CLOCK_MONOTONIC
-// (process.hrtime), the clock Java's System.nanoTime reads on Linux. It then waits for stdin to close.
+// "HALF <ns>" at half of the expected count, then "DRAINED <records> <bytes> <firstNs> <lastNs>" at all of it; the
+// times are CLOCK_MONOTONIC (process.hrtime), the clock Java's System.nanoTime reads on Linux. It then waits for stdin
+// to close.
 //
 //   node consumer.js <bootstrap> <topic> <group> <expectedRecords> [maxWaitTimeInMs]
 const { Kafka, logLevel } = require('kafkajs');
@@ -31,6 +32,9 @@ async function main() {
       console.log(JSON.stringify(change, null, 2));
       records++;
       bytes += message.value.length;
+      if (records === Math.floor(expected / 2)) {
+        process.stderr.write(`HALF ${process.hrtime.bigint()}\n`);
+      }
       if (records === expected) {
         const last = process.hrtime.bigint();
         process.stderr.write(`DRAINED ${records} ${bytes} ${first} ${last}\n`);

@@ -75,11 +75,20 @@ public final class PipelineBenchmark implements AutoCloseable {
     }
 
     /** One row of the table. Latency and startup are null where they were not measured. */
+    /**
+     * One consumer's drain. The last {@code secondHalfRecords} records took the last {@code secondHalfSeconds} of it:
+     * the steady-state rate, once the JIT has compiled the hot code (0 seconds when not measured).
+     */
     public record Row(String name, long records, long bytes, double seconds, Double p50, Double p99, long peakRss,
-                      Double startupMillis) {
+                      Double startupMillis, long secondHalfRecords, double secondHalfSeconds) {
 
         double eventsPerSecond() {
             return records / seconds;
+        }
+
+        /** Records per second over the second half of the records; NaN when not measured. */
+        double steadyEventsPerSecond() {
+            return secondHalfSeconds > 0 ? secondHalfRecords / secondHalfSeconds : Double.NaN;
         }
 
         double megabytesPerSecond() {
@@ -184,7 +193,8 @@ public final class PipelineBenchmark implements AutoCloseable {
             rows.add(node);
         }
         rows.add(withLatency(new Row("raw baseline", baseline.records(), baseline.bytes(), baseline.seconds(), null,
-                null, baseline.peakRss(), baseline.startupMillis()), baselineLatency));
+                null, baseline.peakRss(), baseline.startupMillis(), baseline.secondHalfRecords(),
+                baseline.secondHalfSeconds()), baselineLatency));
         String markdown = markdown(load, rows, baseline);
         return new Result(options, load.records, load.changes, load.bytes, rows, List.copyOf(notes), markdown);
     }
@@ -202,21 +212,25 @@ public final class PipelineBenchmark implements AutoCloseable {
         String current = RoutesProcess.jar().toAbsolutePath().toString();
         List<Row> rows = new ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Paired runs, %s: %,d records (%,d"
-                        + " changes), base %s%n%n| sinks | jar | events/s | routes CPU µs per change | of it the JIT"
-                        + " compilers | routes CPU without the JIT | MariaDB CPU µs per change | peak RSS | startup"
-                        + " |%n|---|---|--:|--:|--:|--:|--:|--:|--:|%n",
+                        + " changes), base %s%n%n| sinks | jar | events/s | second half, events/s | routes CPU µs per"
+                        + " change | of it the JIT compilers | routes CPU without the JIT | MariaDB CPU µs per change | peak RSS | startup"
+                        + " |%n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|%n",
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes,
                 baseJar));
         try {
             for (String sinks : configurations) {
                 for (int i = 0; i < pairs; i++) {
-                    for (String jar : List.of(baseJar.toString(), current)) {
+                    // the first drain of a pair measured 6-8% slower with the same jar twice: the order alternates
+                    List<String> order = i % 2 == 0 ? List.of(baseJar.toString(), current)
+                            : List.of(current, baseJar.toString());
+                    for (String jar : order) {
                         System.setProperty("routes.jar", jar);
                         String which = jar.equals(current) ? "this build" : "base";
                         Row r = drainRoutes(topic, load, "routes: " + sinks + " (" + which + ")", sinks);
                         rows.add(r);
-                        table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %.1f | %.1f | %.1f | %.1f | %s"
-                                        + " | %.2f s |%n", sinks, which, r.eventsPerSecond(),
+                        table.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.1f | %.1f | %.1f | %.1f"
+                                        + " | %s | %.2f s |%n", sinks, which, r.eventsPerSecond(),
+                                r.steadyEventsPerSecond(),
                                 lastCpuMillis * 1000.0 / load.changes, lastJitMillis * 1000.0 / load.changes,
                                 (lastCpuMillis - lastJitMillis) * 1000.0 / load.changes,
                                 lastDbCpuMillis * 1000.0 / load.changes, mb(r.peakRss()), r.startupMillis() / 1000));
@@ -237,7 +251,7 @@ public final class PipelineBenchmark implements AutoCloseable {
 
     private static Row withLatency(Row r, Latency l) {
         return l == null ? r : new Row(r.name(), r.records(), r.bytes(), r.seconds(), l.p50, l.p99, r.peakRss(),
-                r.startupMillis());
+                r.startupMillis(), r.secondHalfRecords(), r.secondHalfSeconds());
     }
 
     // ---- load ------------------------------------------------------------------------------------------------------
@@ -328,6 +342,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         String run = "routes-" + sinks.replace(',', '-');
         Path sinkDir = freshDir(run + "-sink");
         db.executeScript("truncate table cdc_audit.change_event;");
+        settle(name);
         String group = "bench-" + UUID.randomUUID();
         try (RoutesProcess routes = startRoutes(topic, group, sinks, sinkDir, run)) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60 + options.records() / 1000);
@@ -338,9 +353,16 @@ public final class PipelineBenchmark implements AutoCloseable {
             long jitAtFirst = jitMillis(routes.pid());
             long dbCpuAtFirst = cpuMillis(db.pid());
             long last;
+            long[] half = {0, 0};
             try (Admin admin = kafka.admin()) {
-                last = waitFor(() -> committedAll(admin, group, load.endOffsets()), routes, deadline,
-                        TimeUnit.MILLISECONDS.toNanos(20));
+                last = waitFor(() -> {
+                    long committed = committedRecords(admin, group, load.endOffsets());
+                    if (half[0] == 0 && committed >= load.records() / 2) {
+                        half[0] = System.nanoTime();
+                        half[1] = committed;
+                    }
+                    return committed == load.records();
+                }, routes, deadline, TimeUnit.MILLISECONDS.toNanos(20));
             }
             long peakRss = routes.peakRssBytes();
             long cpu = cpuMillis(routes.pid()) - cpuAtFirst;
@@ -365,11 +387,12 @@ public final class PipelineBenchmark implements AutoCloseable {
                     + " event) and %,d ms in MariaDB from the first event on; busiest threads over the process's life:"
                     + " %s.", name, (last - first) / 1e9, cpu, cpu * 1000.0 / load.records(), dbCpu, threads));
             return new Row(name, load.records(), load.bytes(), (last - first) / 1e9, null, null, peakRss,
-                    (first - routes.startedNanos()) / 1e6);
+                    (first - routes.startedNanos()) / 1e6, load.records() - half[1], (last - half[0]) / 1e9);
         }
     }
 
     private Row drainBaseline(String topic, Load load, String name) throws Exception {
+        settle(name);
         try (Baseline b = Baseline.start(this, topic, load.records(), false, name.contains("first") ? "b1" : "b2")) {
             return drained(b, load, name, "baseline");
         }
@@ -380,6 +403,7 @@ public final class PipelineBenchmark implements AutoCloseable {
      * next to the routes' logs; it needs {@code npm ci} in that folder (scripts/bench.sh runs it).
      */
     private Row drainNode(String topic, Load load) throws Exception {
+        settle("Node consumer");
         try (Baseline b = Baseline.startNode(this, topic, load.records())) {
             return drained(b, load, "Node consumer (kafkajs), log only", "Node");
         }
@@ -401,7 +425,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         notes.add(String.format(Locale.ROOT, "%s: %.1f s drain, %,d ms of CPU in the %s process (%.0f µs per"
                 + " event) from the first event on.", name, (d[3] - d[2]) / 1e9, b.cpu, what, b.cpu * 1000.0 / d[0]));
         return new Row(name, d[0], d[1], (d[3] - d[2]) / 1e9, null, null, b.peakRss,
-                (d[2] - b.started) / 1e6);
+                (d[2] - b.started) / 1e6, b.half == 0 ? 0 : d[0] - d[0] / 2, b.half == 0 ? 0 : (d[3] - b.half) / 1e9);
     }
 
     private RoutesProcess startRoutes(String topic, String group, String sinks, Path sinkDir, String run)
@@ -450,19 +474,19 @@ public final class PipelineBenchmark implements AutoCloseable {
         }
     }
 
-    private static boolean committedAll(Admin admin, String group, Map<TopicPartition, Long> end) {
+    /** The group's committed records of the topic (each partition counted up to its end); 0 when not known. */
+    private static long committedRecords(Admin admin, String group, Map<TopicPartition, Long> end) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+            long records = 0;
             for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
                 OffsetAndMetadata o = committed.get(e.getKey());
-                if (e.getValue() > 0 && (o == null || o.offset() < e.getValue())) {
-                    return false;
-                }
+                records += o == null ? 0 : Math.min(o.offset(), e.getValue());
             }
-            return true;
+            return records;
         } catch (Exception e) {
-            return false;
+            return 0;
         }
     }
 
@@ -714,6 +738,8 @@ public final class PipelineBenchmark implements AutoCloseable {
         final Path log;
         volatile long seen;
         volatile long[] drained;
+        /** When half of the records were consumed (nanoTime), or 0. */
+        volatile long half;
         volatile long peakRss = -1;
         volatile long cpuAtFirst;
         volatile long cpu;
@@ -784,6 +810,7 @@ public final class PipelineBenchmark implements AutoCloseable {
                     String[] f = line.split(" ");
                     switch (f[0]) {
                         case "SEEN" -> seen = Long.parseLong(f[1]);
+                        case "HALF" -> half = Long.parseLong(f[1]);
                         case "FIRST" -> {
                             seen = Math.max(seen, 1);
                             cpuAtFirst = cpuMillis(process.pid());
@@ -855,6 +882,41 @@ public final class PipelineBenchmark implements AutoCloseable {
     }
 
     /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */
+    /**
+     * Waits until the machine is idle (less than 10% of one core busy over half a second), at most 60 s: the database
+     * purges and flushes for seconds after a drain that wrote the audit table, which slowed the drain after it.
+     */
+    private void settle(String before) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        long[] previous = machineTicks();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            long[] now = machineTicks();
+            long busy = now[0] - previous[0];
+            long total = now[1] - previous[1];
+            previous = now;
+            if (total > 0 && busy * 10 * Runtime.getRuntime().availableProcessors() < total) {
+                return;
+            }
+        }
+        notes.add("The machine was still busy 60 s after the drain before " + before + ".");
+    }
+
+    /** Busy and total clock ticks of all CPUs since boot, from /proc/stat (idle and iowait count as not busy). */
+    private static long[] machineTicks() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            return new long[] {total - idle, total};
+        } catch (IOException | RuntimeException e) {
+            return new long[] {0, 0};
+        }
+    }
+
     static long cpuMillis(long pid) {
         try {
             return cpuMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
@@ -891,11 +953,14 @@ public final class PipelineBenchmark implements AutoCloseable {
                         + " %,d records/s for %d s after %d s warm-up%n%n", Instant.now().truncatedTo(
                                 java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes, load.bytes / 1e6,
                 options.rate(), options.latencySeconds(), options.warmupSeconds()));
-        b.append("| configuration | events/s | MB/s | ratio to raw | latency p50 | latency p99 | peak RSS | startup |\n");
-        b.append("|---|--:|--:|--:|--:|--:|--:|--:|\n");
+        b.append("| configuration | events/s | second half, events/s | MB/s | ratio to raw | latency p50 | latency p99"
+                + " | peak RSS | startup |\n");
+        b.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         for (Row r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %,.0f | %.1f | %.0f%% | %s | %s | %s | %s |%n", r.name(),
-                    r.eventsPerSecond(), r.megabytesPerSecond(), 100 * r.eventsPerSecond()
+            b.append(String.format(Locale.ROOT, "| %s | %,.0f | %s | %.1f | %.0f%% | %s | %s | %s | %s |%n", r.name(),
+                    r.eventsPerSecond(), Double.isNaN(r.steadyEventsPerSecond()) ? "—"
+                            : String.format(Locale.ROOT, "%,.0f", r.steadyEventsPerSecond()),
+                    r.megabytesPerSecond(), 100 * r.eventsPerSecond()
                             / baseline.eventsPerSecond(), ms(r.p50()), ms(r.p99()), mb(r.peakRss()),
                     r.startupMillis() == null ? "—" : String.format(Locale.ROOT, "%.2f s", r.startupMillis() / 1000)));
         }

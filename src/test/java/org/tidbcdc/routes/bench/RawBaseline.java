@@ -18,7 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <p>Arguments: {@code bootstrap topic group expectedRecords maxPollRecords maxPartitionFetchBytes fetchMaxBytes
  * fetchMaxWaitMs [latency]}. It
- * prints {@code FIRST <nanoTime>} when the first record arrives, then either {@code DRAINED <records> <bytes>
+ * prints {@code FIRST <nanoTime>} when the first record arrives, {@code HALF <nanoTime>} at half of the expected
+ * records, then {@code DRAINED <records> <bytes>
  * <firstNanos> <lastNanos>}; with {@code latency}, also {@code SEEN <records>} after each poll and, at the end, one
  * line {@code L <record timestamp> <latency ms>} per record, the latency being the wall clock after the parse minus
  * the record timestamp. System.nanoTime is CLOCK_MONOTONIC on Linux, one clock for every process. It then waits
@@ -69,6 +70,9 @@ public final class RawBaseline {
                         timestamps[(int) records] = r.timestamp();
                     }
                     records++;
+                    if (records == expected / 2) {
+                        System.out.println("HALF " + System.nanoTime());
+                    }
                     bytes += r.serializedValueSize();
                 }
                 if (latency && !polled.isEmpty()) {

@@ -74,10 +74,10 @@ public final class PipelineBenchmark implements AutoCloseable {
                           String jvmOptions, boolean classDataArchive, Path workDir, long seed, boolean node) {
     }
 
-    /** One row of the table. Latency and startup are null where they were not measured. */
     /**
-     * One consumer's drain. The last {@code secondHalfRecords} records took the last {@code secondHalfSeconds} of it:
-     * the steady-state rate, once the JIT has compiled the hot code (0 seconds when not measured).
+     * One row of the table: one consumer's drain. Latency and startup are null where they were not measured. The last
+     * {@code secondHalfRecords} records took the last {@code secondHalfSeconds} of the drain: the steady-state rate,
+     * once the JIT has compiled the hot code (0 seconds when not measured).
      */
     public record Row(String name, long records, long bytes, double seconds, Double p50, Double p99, long peakRss,
                       Double startupMillis, long secondHalfRecords, double secondHalfSeconds) {
@@ -213,8 +213,8 @@ public final class PipelineBenchmark implements AutoCloseable {
         List<Row> rows = new ArrayList<>();
         StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "Paired runs, %s: %,d records (%,d"
                         + " changes), base %s%n%n| sinks | jar | events/s | second half, events/s | routes CPU µs per"
-                        + " change | of it the JIT compilers | routes CPU without the JIT | MariaDB CPU µs per change | peak RSS | startup"
-                        + " |%n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|%n",
+                        + " change | of it the JIT compilers | routes CPU without the JIT | MariaDB CPU µs per change"
+                        + " | peak RSS | startup |%n|---|---|--:|--:|--:|--:|--:|--:|--:|--:|%n",
                 Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS), load.records, load.changes,
                 baseJar));
         try {
@@ -880,10 +880,9 @@ public final class PipelineBenchmark implements AutoCloseable {
         return sum;
     }
 
-    /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */
     /**
-     * Empties the audit table once the machine has settled. MariaDB refuses the TRUNCATE with a lock wait timeout at
-     * times while it still purges the rows of the drain before (seen in CI after a 20,000-row drain); it is asked again.
+     * Empties the audit table once the machine has settled. Right after a drain MariaDB has refused the TRUNCATE with a
+     * lock wait timeout (seen once in CI, as the routes process before it closed its connections); it is asked again.
      */
     private void emptyAuditTable(String before) throws InterruptedException {
         for (int attempt = 1; ; attempt++) {
@@ -936,6 +935,7 @@ public final class PipelineBenchmark implements AutoCloseable {
         }
     }
 
+    /** User plus system CPU time of a process from /proc, in milliseconds (10 ms resolution); -1 where unknown. */
     static long cpuMillis(long pid) {
         try {
             return cpuMillis(Files.readString(Path.of("/proc", String.valueOf(pid), "stat")));
